@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+#include "handlers/fs_common.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+int pt_fs_prepare(struct pt_call *c, int slot, int dirfd, int patharg, unsigned resflags, unsigned need,
+                  struct pt_fs_target *t)
+{
+        t->parent = t->obj = -1;
+        t->decidable = false;
+        if (c->req->data.args[patharg] == 0 && (resflags & PT_RES_EMPTY_PATH)) {
+                /* (fd, NULL, AT_EMPTY_PATH) and utimensat(fd, NULL): the fd itself */
+                c->str[slot][0] = '\0';
+        } else {
+                int r = pt_call_read_str(c, slot, patharg);
+                if (r < 0)
+                        return r; /* EFAULT, ENAMETOOLONG: nothing about the filesystem leaks */
+        }
+
+        int rr = pt_fs_resolve(c, dirfd, c->str[slot], resflags, t);
+        /* Everything read from the worker's memory and /proc/<tid> is trusted only now. */
+        if (pt_call_valid(c) < 0)
+                return -ENOENT;
+        if (!t->decidable)
+                return rr < 0 ? rr : -EINVAL;
+        /* Interpreters probe many paths that do not exist (Python's landmark search): the
+         * answer is EACCES all the same, but a notice would only be noise. */
+        c->no_notice = (resflags & PT_RES_PROBE) && (rr < 0 || t->obj < 0);
+
+        /* Metadata of an fd the worker already holds (glibc's fstat is newfstatat(fd, "",
+         * AT_EMPTY_PATH)): every fd it has came through a decision or was handed over, so
+         * looking at it is no new access. Writes through an fd are decided below. */
+        if (c->str[slot][0] == '\0' && (resflags & PT_RES_EMPTY_PATH) && need == PT_NEED_READ)
+                return rr;
+
+        bool ok = true;
+        if (need == PT_NEED_READ && (resflags & PT_RES_PROBE)) {
+                struct pt_decision d;
+                pt_decide_probe(c->sv->policy, t->canon, &d);
+                ok = pt_call_record(c, &d, t->canon);
+        } else {
+                for (unsigned perm = 0; perm < PT_PERM_COUNT; perm++)
+                        if ((need & (1u << perm)) && !pt_call_decide_path(c, perm, t->canon))
+                                ok = false;
+        }
+        if (!ok)
+                return -EACCES;
+        return rr;
+}
+
+int pt_fs_with_umask(struct pt_call *c, mode_t *ret_old)
+{
+        mode_t mask;
+        int r = pt_target_umask(c->req->pid, &mask);
+        if (r < 0)
+                return r;
+        *ret_old = umask(mask);
+        return 0;
+}
+
+void pt_fs_restore_umask(mode_t old)
+{
+        umask(old);
+}
+
+int pt_fs_copy_out(struct pt_call *c, uint64_t addr, const void *buf, size_t len)
+{
+        if (pt_call_valid(c) < 0)
+                return -ENOENT;
+        return pt_target_write(c->req->pid, addr, buf, len);
+}
+
+int pt_fs_prepare_fd(struct pt_call *c, int fd, unsigned need, struct pt_fs_target *t)
+{
+        t->parent = t->obj = -1;
+        t->decidable = false;
+        if (fd < 0)
+                return -EBADF;
+        int r = pt_fs_resolve(c, fd, "", PT_RES_EMPTY_PATH, t);
+        if (pt_call_valid(c) < 0)
+                return -ENOENT;
+        if (r < 0)
+                return r == -ENOENT ? -EBADF : r;
+        if (t->canon[0] != '/')
+                return 0; /* pipe:[..], socket:[..], anon_inode:[..]: no path to decide on */
+        bool ok = true;
+        for (unsigned perm = 0; perm < PT_PERM_COUNT; perm++)
+                if ((need & (1u << perm)) && !pt_call_decide_path(c, perm, t->canon))
+                        ok = false;
+        return ok ? 0 : -EACCES;
+}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * open, openat, creat, openat2.
+ *
+ * Allowed opens are performed here, on the pinned parent directory, and the new file is
+ * installed in the worker with SECCOMP_IOCTL_NOTIF_ADDFD. The one exception is a plain
+ * read-only open under a subtree that Landlock enforces in the kernel with exactly the
+ * policy's answer (no deny rule inside it): there a plain CONTINUE is race-free, because
+ * whatever the worker rewrites the path to, the kernel itself refuses anything outside those
+ * subtrees (docs/architecture.md, "the Landlock fast path").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "handlers/fs_common.h"
+#include "handlers/fs_handlers.h"
+
+/* O_TMPFILE is this bit plus O_DIRECTORY: test the bit alone, or every directory open
+ * would look like a temporary file. */
+#define TMPFILE_BIT 020000000
+
+static unsigned open_needs(uint64_t flags)
+{
+        if (flags & O_PATH)
+                return PT_NEED_READ; /* an existence/metadata probe */
+        unsigned need = 0;
+        switch (flags & O_ACCMODE) {
+        case O_RDONLY:
+                need = PT_NEED_READ;
+                break;
+        case O_WRONLY:
+                need = PT_NEED_WRITE;
+                break;
+        default:
+                need = PT_NEED_READ | PT_NEED_WRITE;
+        }
+        if (flags & (O_CREAT | O_TRUNC | TMPFILE_BIT))
+                need |= PT_NEED_WRITE;
+        return need;
+}
+
+static bool can_continue(const struct pt_call *c, const struct pt_fs_target *t, uint64_t flags)
+{
+        if (!c->sv->clean || c->row->variant == PT_OPEN_AT2)
+                return false; /* openat2's flags live in worker memory */
+        if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_PATH | TMPFILE_BIT)))
+                return false;
+        return t->parent >= 0 && pt_clean_covers(c->sv->clean, t->canon);
+}
+
+static int do_open(struct pt_call *c, const struct pt_fs_target *t, uint64_t flags, uint64_t mode)
+{
+        /* Our copy is always close-on-exec; the worker's comes from ADDFD's newfd_flags. O_NOCTTY
+         * keeps a terminal from becoming the supervisor's controlling tty. */
+        uint64_t f = (flags & ~(uint64_t)O_CLOEXEC) | O_CLOEXEC | O_NOCTTY;
+        int fd;
+
+        if (t->parent >= 0) {
+                struct open_how how = {
+                        .flags = f,
+                        .mode = (flags & (O_CREAT | TMPFILE_BIT)) ? mode : 0,
+                        .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS,
+                };
+                mode_t old = 0;
+                bool masked = false;
+                if (flags & (O_CREAT | TMPFILE_BIT)) {
+                        int r = pt_fs_with_umask(c, &old);
+                        if (r < 0)
+                                return r;
+                        masked = true;
+                }
+                fd = (int)syscall(SYS_openat2, t->parent, t->last, &how, sizeof(how));
+                int e = errno;
+                if (masked)
+                        pt_fs_restore_umask(old);
+                return fd < 0 ? -e : fd;
+        }
+        /* An object reached through a magic link: reopen the one we hold. */
+        char path[32];
+        pt_fs_obj_path(t, path);
+        fd = open(path, (int)(f & ~(uint64_t)(O_CREAT | O_EXCL | TMPFILE_BIT)), 0);
+        return fd < 0 ? -errno : fd;
+}
+
+void pt_handle_open(struct pt_call *c)
+{
+        int dirfd = AT_FDCWD, patharg = 0;
+        uint64_t flags = 0, mode = 0;
+        struct pt_fs_target t;
+
+        switch (c->row->variant) {
+        case PT_OPEN_PLAIN:
+                flags = c->req->data.args[1];
+                mode = c->req->data.args[2];
+                break;
+        case PT_OPEN_CREAT:
+                flags = O_CREAT | O_WRONLY | O_TRUNC;
+                mode = c->req->data.args[1];
+                break;
+        case PT_OPEN_AT:
+                dirfd = pt_arg_fd(c, 0);
+                patharg = 1;
+                flags = c->req->data.args[2];
+                mode = c->req->data.args[3];
+                break;
+        case PT_OPEN_AT2: {
+                struct open_how how;
+                uint64_t size = c->req->data.args[3];
+                dirfd = pt_arg_fd(c, 0);
+                patharg = 1;
+                if (size < sizeof(how)) {
+                        pt_reply_error(c, EINVAL);
+                        return;
+                }
+                if (size > 4096) {
+                        pt_reply_error(c, E2BIG);
+                        return;
+                }
+                unsigned char buf[4096];
+                int r = pt_target_read(c->req->pid, c->req->data.args[2], buf, size);
+                if (r < 0) {
+                        pt_reply_error(c, -r);
+                        return;
+                }
+                for (size_t i = sizeof(how); i < size; i++)
+                        if (buf[i]) {
+                                pt_reply_error(c, E2BIG);
+                                return;
+                        }
+                memcpy(&how, buf, sizeof(how));
+                if (how.resolve) {
+                        /* RESOLVE_* scoping is not emulated: callers fall back to openat. */
+                        pt_reply_error(c, ENOSYS);
+                        return;
+                }
+                flags = how.flags;
+                mode = how.mode;
+                if (flags >> 32) {
+                        pt_reply_error(c, EINVAL);
+                        return;
+                }
+                break;
+        }
+        }
+        flags &= 0xffffffffu;
+
+        bool follow = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+        int r = pt_fs_prepare(c, 0, dirfd, patharg, follow ? PT_RES_FOLLOW : 0, open_needs(flags), &t);
+        if (r < 0) {
+                pt_fs_target_release(&t);
+                pt_reply_error(c, -r);
+                return;
+        }
+        if (can_continue(c, &t, flags)) {
+                pt_fs_target_release(&t);
+                pt_reply_continue(c);
+                return;
+        }
+        int fd = do_open(c, &t, flags, mode);
+        pt_fs_target_release(&t);
+        if (fd < 0)
+                pt_reply_error(c, -fd);
+        else
+                pt_reply_fd(c, fd, flags & O_CLOEXEC);
+}

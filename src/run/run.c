@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The supervisor's main thread: spawn, the handshake of sandbox/sync.h, then forward
+ * signals until the tracer reports that everything in the sandbox is gone.
+ */
+#include "run/run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox/landlock_plan.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/sync.h"
+#include "seccomp/filter.h"
+#include "supervisor/supervisor.h"
+#include "supervisor/tracer.h"
+#include "util/cleanup.h"
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+#define EXIT_SETUP 125
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
+
+static int setup_failed(struct pt_log *log, const char *what, int err)
+{
+        pt_log_message(log, "cannot set up the sandbox: %s: %s%s", what, strerror(err),
+                       err == EPERM ? " (podtrace needs root: CAP_SYS_ADMIN and CAP_NET_ADMIN)" : "");
+        return EXIT_SETUP;
+}
+
+/* Receive the next handshake message, turning SETUP_FAILED into a clear line. */
+static int expect(struct pt_log *log, int fd, enum pt_sync_msg want, struct pt_sync *m)
+{
+        int r = pt_sync_recv(fd, m);
+        if (r < 0) {
+                pt_log_message(log, "cannot set up the sandbox: it exited during set-up");
+                return -EPIPE;
+        }
+        if (m->msg == PT_SYNC_SETUP_FAILED) {
+                setup_failed(log, pt_setup_step_name(m->val), m->err);
+                return -EIO;
+        }
+        if (m->msg != want) {
+                pt_log_message(log, "cannot set up the sandbox: unexpected handshake message %u", m->msg);
+                return -EPROTO;
+        }
+        return 0;
+}
+
+static int take_listener(pid_t worker, int fdnum)
+{
+        _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, worker, 0);
+        if (pidfd < 0)
+                return -errno;
+        int fd = (int)syscall(SYS_pidfd_getfd, pidfd, fdnum, 0);
+        return fd < 0 ? -errno : fd;
+}
+
+static int exit_status(int status)
+{
+        if (WIFEXITED(status))
+                return WEXITSTATUS(status);
+        if (WIFSIGNALED(status))
+                return 128 + WTERMSIG(status);
+        return EXIT_SETUP;
+}
+
+/* Until the tracer is done: forward signals sent to podtrace itself to the worker. */
+static void supervise(struct pt_tracer *tr, int sigfd)
+{
+        struct pollfd pfd[2] = { { tr->done_efd, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
+        for (;;) {
+                if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+                        return;
+                if (pfd[0].revents)
+                        return;
+                if (pfd[1].revents) {
+                        struct signalfd_siginfo si;
+                        if (read(sigfd, &si, sizeof(si)) != sizeof(si))
+                                continue;
+                        /* A terminal's ^C already reached the whole process group, the
+                         * worker included: forward only what was sent to us in person. */
+                        if (si.ssi_code == SI_KERNEL)
+                                continue;
+                        pthread_mutex_lock(&tr->lock);
+                        pid_t w = tr->worker_done ? 0 : tr->worker_pid;
+                        pthread_mutex_unlock(&tr->lock);
+                        if (w > 0)
+                                kill(w, (int)si.ssi_signo);
+                }
+        }
+}
+
+int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct pt_program *prog, struct pt_log *log)
+{
+        struct sock_fprog filter = { 0 };
+        struct pt_landlock_plan plan;
+        struct pt_clean_set clean = { 0 };
+        struct pt_sandbox sb = { .init_pid = -1, .sync_fd = -1 };
+        struct pt_tracer tr;
+        struct pt_sync m;
+        char **envp = NULL;
+        int r, code = EXIT_SETUP, exec_err = 0;
+        bool tracing = false, spawned = false;
+        _cleanup_close_ int sigfd = -1;
+        static struct pt_supervisor sv;
+
+        r = pt_filter_build(&filter);
+        if (r < 0)
+                return setup_failed(log, "building the seccomp filter", -r);
+        r = pt_landlock_plan(p, !o->no_landlock, &plan);
+        if (r < 0) {
+                free(filter.filter);
+                return setup_failed(log, "planning Landlock rules", -r);
+        }
+        r = pt_env_build(p, environ, &envp);
+        if (r < 0) {
+                code = setup_failed(log, "building the environment", -r);
+                goto out;
+        }
+
+        /* Signals for the worker arrive through a signalfd; every thread blocks them. */
+        sigset_t set;
+        sigemptyset(&set);
+        for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+                sigaddset(&set, forwarded[i]);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+        sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+
+        struct pt_spawn_config cfg = {
+                .exec_path = prog->exec_path,
+                .argv = prog->argv,
+                .envp = envp,
+                .filter = &filter,
+                .landlock = &plan,
+        };
+        r = pt_sandbox_spawn(&cfg, &sb);
+        if (r < 0) {
+                code = setup_failed(log, "creating the namespaces", -r);
+                goto out;
+        }
+        spawned = true;
+        r = pt_tracer_start(&tr, sb.init_pid);
+        if (r < 0) {
+                code = setup_failed(log, "starting the tracer", -r);
+                goto out;
+        }
+        tracing = true;
+        r = pt_tracer_wait_seized(&tr);
+        if (r < 0) {
+                code = setup_failed(log, "tracing the sandbox's init", -r);
+                goto out;
+        }
+        if (expect(log, sb.sync_fd, PT_SYNC_INIT_READY, &m) < 0)
+                goto out;
+        if (pt_sync_send(sb.sync_fd, PT_SYNC_GO, 0, 0) < 0)
+                goto out;
+        if (expect(log, sb.sync_fd, PT_SYNC_LANDLOCK_DONE, &m) < 0)
+                goto out;
+        if (m.val && pt_clean_set_from_plan(&plan, m.bitmap, PT_SYNC_BITMAP_WORDS, &clean) < 0) {
+                code = setup_failed(log, "recording the Landlock rules", ENOMEM);
+                goto out;
+        }
+        if (expect(log, sb.sync_fd, PT_SYNC_LISTENER, &m) < 0)
+                goto out;
+        if (m.err)
+                pt_log_message(log, "warning: this kernel lacks SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19): "
+                                    "a signal may repeat an emulated call");
+        pid_t worker = pt_tracer_wait_worker(&tr);
+        if (worker <= 0) {
+                pt_log_message(log, "cannot set up the sandbox: the worker did not start");
+                goto out;
+        }
+        sv.listener = take_listener(worker, m.val);
+        if (sv.listener < 0) {
+                code = setup_failed(log, "taking the seccomp listener", -sv.listener);
+                goto out;
+        }
+        sv.policy = p;
+        sv.log = log;
+        sv.worker_pid = worker;
+        sv.clean = m.val ? &clean : NULL;
+        sv.max_threads = 64;
+        if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sv.sizes) < 0) {
+                code = setup_failed(log, "SECCOMP_GET_NOTIF_SIZES", errno);
+                goto out;
+        }
+        /* Keep the wake-up on the worker's CPU (Linux 6.6); without it, just slower. */
+        uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+        sv.sync_wakeup = ioctl(sv.listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags) == 0;
+        /* The worker's root in its own mount namespace: where its absolute paths start. */
+        char rootpath[64];
+        snprintf(rootpath, sizeof(rootpath), "/proc/%d/root", worker);
+        sv.rootfd = open(rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (sv.rootfd < 0 || fstat(sv.rootfd, &sv.root_st) < 0) {
+                code = setup_failed(log, "opening the worker's root", errno);
+                goto out;
+        }
+        r = pt_notify_start(&sv, 2);
+        if (r < 0) {
+                code = setup_failed(log, "starting the notify threads", -r);
+                goto out;
+        }
+        if (pt_sync_send(sb.sync_fd, PT_SYNC_LISTENER_TAKEN, 0, 0) < 0)
+                goto out;
+        /* EOF: the exec succeeded and closed the worker's end. */
+        r = pt_sync_recv(sb.sync_fd, &m);
+        if (r == 0 && m.msg == PT_SYNC_EXEC_FAILED)
+                exec_err = m.err;
+
+        supervise(&tr, sigfd);
+        pt_tracer_join(&tr);
+        tracing = false;
+        spawned = false; /* reaped: its pid may belong to someone else now */
+        if (exec_err) {
+                pt_log_message(log, "%s: %s", prog->exec_path, strerror(exec_err));
+                code = exec_err == ENOENT ? 127 : 126;
+        } else if (tr.worker_done) {
+                code = exit_status(tr.worker_status);
+        } else {
+                pt_log_message(log, "the worker's exit status was lost");
+                code = EXIT_SETUP;
+        }
+out:
+        if (tracing) {
+                /* set-up failed half-way: take the sandbox down */
+                kill(sb.init_pid, SIGKILL);
+                pt_tracer_join(&tr);
+        } else if (spawned) {
+                kill(sb.init_pid, SIGKILL);
+                waitpid(sb.init_pid, NULL, __WALL);
+        }
+        if (sb.sync_fd >= 0)
+                close(sb.sync_fd);
+        free(filter.filter);
+        free(clean.paths);
+        free(clean.lens);
+        pt_landlock_plan_free(&plan);
+        pt_strv_free(envp);
+        return code;
+}

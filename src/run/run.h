@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* `podtrace run`: spawn the sandbox, supervise it, return the exit status of design 1.1. */
+#pragma once
+
+#include "cli/options.h"
+#include "log/log.h"
+#include "policy/policy.h"
+#include "run/program.h"
+
+int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct pt_program *prog,
+           struct pt_log *log);

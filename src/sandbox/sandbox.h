@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Spawning the worker (design 3): a process in new pid, mount, net, IPC and UTS namespaces
+ * runs podtrace's own minimal init as pid 1; init sets up the private /proc, /dev and lo,
+ * waits to be traced, then forks the worker, which drops every capability, sets
+ * NO_NEW_PRIVS, applies Landlock, installs the seccomp filter and execs.
+ */
+#pragma once
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PT_LANDLOCK_MAX 256
+
+/* Read subtrees to enforce with Landlock (see pt_landlock_plan). */
+struct pt_landlock_plan {
+        char *paths[PT_LANDLOCK_MAX];
+        size_t n;
+        int abi; /* 0: Landlock unavailable or off */
+};
+
+struct pt_spawn_config {
+        const char *exec_path;       /* absolute path the worker execs */
+        char *const *argv;
+        char *const *envp;           /* already filtered */
+        const struct sock_fprog *filter;
+        const struct pt_landlock_plan *landlock;
+};
+
+struct pt_sandbox {
+        pid_t init_pid; /* host pid of the namespace's init */
+        int sync_fd;    /* the supervisor's end of the handshake */
+};
+
+/* Clone init into its namespaces. Single-threaded caller. */
+int pt_sandbox_spawn(const struct pt_spawn_config *cfg, struct pt_sandbox *ret);
+
+/* In the children (never return on success). */
+void pt_init_main(const struct pt_spawn_config *cfg, int sync_fd) __attribute__((noreturn));
+void pt_worker_main(const struct pt_spawn_config *cfg, int sync_fd) __attribute__((noreturn));
+
+/* Setup steps, for the children. Each returns 0 or a negative errno. */
+int pt_mounts_setup(void);
+int pt_dev_setup(void);
+int pt_loopback_up(void);
+int pt_caps_drop_all(void);
+/* Apply the plan in the calling process; fills the bitmap of rules actually added. */
+int pt_landlock_apply(const struct pt_landlock_plan *plan, uint64_t *bitmap, size_t words);
+int pt_landlock_abi(void);

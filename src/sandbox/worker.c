@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The worker, between fork and exec: lose every privilege, then hand the supervisor the
+ * seccomp listener and exec. Order matters: capabilities go first (while we may still
+ * change securebits), then NO_NEW_PRIVS (which Landlock and an unprivileged seccomp filter
+ * require), then Landlock, then the filter last so that nothing above is notified.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox.h"
+#include "sandbox/sync.h"
+#include "seccomp/filter.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static void __attribute__((noreturn)) fail(int sync_fd, int step, int err)
+{
+        pt_sync_send(sync_fd, PT_SYNC_SETUP_FAILED, step, err);
+        _exit(125);
+}
+
+void pt_worker_main(const struct pt_spawn_config *cfg, int sync_fd)
+{
+        struct pt_sync m;
+        bool killable;
+        int r;
+
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* Signals init blocked or ignored must not leak into the worker. */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int s = 1; s < NSIG; s++)
+                signal(s, SIG_DFL);
+        /* Only 0-2 survive the exec: podtrace's and its caller's other fds close. */
+        if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+                for (int fd = 3; fd < 65536; fd++)
+                        if (fd != sync_fd)
+                                close(fd);
+        }
+
+        r = pt_caps_drop_all();
+        if (r < 0)
+                fail(sync_fd, PT_STEP_CAPS, -r);
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                fail(sync_fd, PT_STEP_NO_NEW_PRIVS, errno);
+
+        memset(&m, 0, sizeof(m));
+        m.msg = PT_SYNC_LANDLOCK_DONE;
+        if (cfg->landlock && cfg->landlock->abi > 0) {
+                r = pt_landlock_apply(cfg->landlock, m.bitmap, PT_SYNC_BITMAP_WORDS);
+                if (r < 0)
+                        fail(sync_fd, PT_STEP_LANDLOCK, -r);
+                m.val = 1;
+        }
+        if (pt_sync_send_msg(sync_fd, &m) < 0)
+                _exit(125);
+
+        int listener = pt_filter_install(cfg->filter, &killable);
+        if (listener < 0)
+                fail(sync_fd, PT_STEP_SECCOMP, -listener);
+        /* From here on every notified syscall waits for the supervisor. */
+        if (pt_sync_send(sync_fd, PT_SYNC_LISTENER, listener, killable ? 0 : 1) < 0)
+                _exit(125);
+        if (pt_sync_recv(sync_fd, &m) < 0 || m.msg != PT_SYNC_LISTENER_TAKEN)
+                _exit(125);
+        close(listener);
+
+        execve(cfg->exec_path, cfg->argv, cfg->envp);
+        int e = errno;
+        pt_sync_send(sync_fd, PT_SYNC_EXEC_FAILED, 0, e);
+        _exit(e == ENOENT ? 127 : 126);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* The supervisor's shared, read-mostly state: what every notify thread needs. */
+#pragma once
+
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "policy/policy.h"
+
+struct pt_log;
+
+/* Read subtrees that Landlock enforces in the kernel: a plain reply is race-free there. */
+struct pt_clean_set {
+        char **paths;
+        size_t *lens;
+        size_t n;
+};
+
+struct pt_supervisor {
+        const struct pt_policy *policy;
+        struct pt_log *log;
+        int listener;            /* seccomp user-notification fd */
+        int rootfd;              /* the worker's root directory, O_PATH, in its mount namespace */
+        struct stat root_st;
+        const struct pt_clean_set *clean; /* NULL: emulate every file access */
+        struct seccomp_notif_sizes sizes;
+        bool sync_wakeup;        /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is on */
+        pid_t worker_pid;        /* host pid of the worker (the init's child) */
+
+        /* notify thread pool: grows while every thread is busy (a blocking emulation) */
+        atomic_int idle;
+        atomic_int nthreads;
+        int max_threads;
+        atomic_bool stopping;
+        pthread_mutex_t lock;
+};
+
+/* Start the notify pool (initial threads). */
+int pt_notify_start(struct pt_supervisor *sv, int initial);
+/* Ask the pool to stop (the listener is closed by the caller afterwards). */
+void pt_notify_stop(struct pt_supervisor *sv);
+
+/* Is canon under a Landlock-enforced read subtree? */
+bool pt_clean_covers(const struct pt_clean_set *cs, const char *canon);
