@@ -37,8 +37,11 @@ void pt_handle_truncate(struct pt_call *c)
         finish(c, &t, r);
 }
 
-static int chmod_obj(const struct pt_fs_target *t, mode_t mode)
+static int chmod_obj(struct pt_fs_target *t, mode_t mode)
 {
+        int r = pt_fs_target_stat(t);
+        if (r < 0)
+                return r;
         if (S_ISLNK(t->st.st_mode)) {
                 /* only reachable with AT_SYMLINK_NOFOLLOW: the kernel answers (EOPNOTSUPP) */
                 if (t->parent < 0)
@@ -177,7 +180,7 @@ void pt_handle_utime(struct pt_call *c)
                         return;
                 }
                 if (flags & AT_SYMLINK_NOFOLLOW)
-                        res = 0;
+                        res = PT_RES_PARENT; /* a symlink's own times are set through its directory */
                 if (a[1] == 0 || (flags & AT_EMPTY_PATH))
                         res |= PT_RES_EMPTY_PATH; /* utimensat(fd, NULL, ...) is futimens(fd) */
         }
@@ -192,6 +195,8 @@ void pt_handle_utime(struct pt_call *c)
                 r = pt_fs_prepare(c, 0, dirfd, patharg, res, PT_NEED_WRITE, &t);
         if (r == 0 && t.obj < 0)
                 r = -ENOENT;
+        if (r == 0)
+                r = pt_fs_target_stat(&t);
         if (r == 0) {
                 if (S_ISLNK(t.st.st_mode) && t.parent >= 0) {
                         r = utimensat(t.parent, t.last, now ? NULL : ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;

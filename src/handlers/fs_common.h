@@ -28,7 +28,7 @@ static inline int pt_arg_fd(const struct pt_call *c, int i)
 int pt_fs_with_umask(struct pt_call *c, mode_t *ret_old);
 void pt_fs_restore_umask(mode_t old);
 
-/* Confirm the notification, then copy len bytes to the worker at addr. */
+/* Copy len bytes to the worker at addr (the call was validated by pt_fs_prepare). */
 int pt_fs_copy_out(struct pt_call *c, uint64_t addr, const void *buf, size_t len);
 
 /*

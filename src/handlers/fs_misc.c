@@ -34,9 +34,11 @@ void pt_handle_inotify(struct pt_call *c)
         struct pt_fs_target t;
         uint32_t mask = (uint32_t)a[2];
 
-        int r = pt_fs_prepare(c, 0, AT_FDCWD, 1, (mask & IN_DONT_FOLLOW) ? 0 : PT_RES_FOLLOW, PT_NEED_READ, &t);
+        int r = pt_fs_prepare(c, 0, AT_FDCWD, 1, (mask & IN_DONT_FOLLOW) ? PT_RES_PARENT : PT_RES_FOLLOW, PT_NEED_READ, &t);
         if (r == 0 && t.obj < 0)
                 r = -ENOENT;
+        if (r == 0)
+                r = pt_fs_target_stat(&t);
         if (r == 0) {
                 _cleanup_close_ int ifd = take_worker_fd(c->req->pid, pt_arg_fd(c, 0));
                 char path[32 + NAME_MAX];
@@ -71,6 +73,8 @@ void pt_handle_chdir(struct pt_call *c)
         int r = pt_fs_prepare(c, 0, AT_FDCWD, 0, PT_RES_FOLLOW, PT_NEED_READ, &t);
         if (r == 0 && t.obj < 0)
                 r = -ENOENT;
+        if (r == 0)
+                r = pt_fs_target_stat(&t);
         if (r == 0 && !S_ISDIR(t.st.st_mode))
                 r = -ENOTDIR;
         pt_fs_target_release(&t);

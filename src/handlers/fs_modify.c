@@ -41,7 +41,7 @@ void pt_handle_create(struct pt_call *c)
                         return;
                 }
         }
-        r = pt_fs_prepare(c, 0, dirfd, patharg, 0, PT_NEED_WRITE, &t);
+        r = pt_fs_prepare(c, 0, dirfd, patharg, PT_RES_PARENT, PT_NEED_WRITE, &t);
         if (r == 0 && t.parent < 0)
                 r = -EEXIST; /* a magic-link object already exists by definition */
         if (r == 0) {
@@ -92,7 +92,7 @@ void pt_handle_remove(struct pt_call *c)
                 }
                 break;
         }
-        int r = pt_fs_prepare(c, 0, dirfd, patharg, 0, PT_NEED_WRITE, &t);
+        int r = pt_fs_prepare(c, 0, dirfd, patharg, PT_RES_PARENT, PT_NEED_WRITE, &t);
         if (r == 0 && t.parent < 0)
                 r = -EBUSY;
         if (r == 0)
@@ -144,11 +144,11 @@ void pt_handle_move(struct pt_call *c)
         unsigned oneed = PT_NEED_READ | PT_NEED_WRITE;
         unsigned nneed = (flags & RENAME_EXCHANGE) && !link ? PT_NEED_READ | PT_NEED_WRITE : PT_NEED_WRITE;
 
-        int r = pt_fs_prepare(c, 0, odir, oarg, ores, oneed, &from);
+        int r = pt_fs_prepare(c, 0, odir, oarg, ores | PT_RES_PARENT, oneed, &from);
         if (r == 0 && from.obj < 0)
                 r = -ENOENT;
         if (r == 0)
-                r = pt_fs_prepare(c, 1, ndir, narg, 0, nneed, &to);
+                r = pt_fs_prepare(c, 1, ndir, narg, PT_RES_PARENT, nneed, &to);
         else
                 to.parent = to.obj = -1;
         if (r == 0 && to.parent < 0)

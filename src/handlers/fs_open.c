@@ -14,11 +14,13 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "handlers/fs_common.h"
 #include "handlers/fs_handlers.h"
+#include "util/cleanup.h"
 
 /* O_TMPFILE is this bit plus O_DIRECTORY: test the bit alone, or every directory open
  * would look like a temporary file. */
@@ -50,10 +52,10 @@ static bool can_continue(const struct pt_call *c, const struct pt_fs_target *t, 
                 return false; /* openat2's flags live in worker memory */
         if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_PATH | TMPFILE_BIT)))
                 return false;
-        return t->parent >= 0 && pt_clean_covers(c->sv->clean, t->canon);
+        return pt_clean_covers(c->sv->clean, t->canon);
 }
 
-static int do_open(struct pt_call *c, const struct pt_fs_target *t, uint64_t flags, uint64_t mode)
+static int do_open(struct pt_call *c, struct pt_fs_target *t, uint64_t flags, uint64_t mode)
 {
         /* Our copy is always close-on-exec; the worker's comes from ADDFD's newfd_flags. O_NOCTTY
          * keeps a terminal from becoming the supervisor's controlling tty. */
@@ -80,10 +82,23 @@ static int do_open(struct pt_call *c, const struct pt_fs_target *t, uint64_t fla
                         pt_fs_restore_umask(old);
                 return fd < 0 ? -e : fd;
         }
-        /* An object reached through a magic link: reopen the one we hold. */
+        /* The object we hold (the fast path, or a magic link): reopen that very object. */
+        if (t->obj < 0)
+                return -ENOENT;
+        if (flags & (O_PATH | O_NOFOLLOW)) {
+                int r = pt_fs_target_stat(t);
+                if (r < 0)
+                        return r;
+                if ((flags & O_DIRECTORY) && !S_ISDIR(t->st.st_mode))
+                        return -ENOTDIR;
+                if (flags & O_PATH)
+                        return TAKE_FD(t->obj); /* already an O_PATH fd with the same follow rule */
+                if (S_ISLNK(t->st.st_mode))
+                        return -ELOOP;
+        }
         char path[32];
         pt_fs_obj_path(t, path);
-        fd = open(path, (int)(f & ~(uint64_t)(O_CREAT | O_EXCL | TMPFILE_BIT)), 0);
+        fd = open(path, (int)(f & ~(uint64_t)(O_CREAT | O_EXCL | TMPFILE_BIT | O_NOFOLLOW)), 0);
         return fd < 0 ? -errno : fd;
 }
 
@@ -150,7 +165,10 @@ void pt_handle_open(struct pt_call *c)
         flags &= 0xffffffffu;
 
         bool follow = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
-        int r = pt_fs_prepare(c, 0, dirfd, patharg, follow ? PT_RES_FOLLOW : 0, open_needs(flags), &t);
+        unsigned res = follow ? PT_RES_FOLLOW : 0;
+        if (flags & (O_CREAT | TMPFILE_BIT))
+                res |= PT_RES_PARENT; /* the name may not exist yet: act on its directory */
+        int r = pt_fs_prepare(c, 0, dirfd, patharg, res, open_needs(flags), &t);
         if (r < 0) {
                 pt_fs_target_release(&t);
                 pt_reply_error(c, -r);

@@ -327,6 +327,108 @@ void pt_fs_target_release(struct pt_fs_target *t)
         t->parent = t->obj = -1;
 }
 
+int pt_fs_target_stat(struct pt_fs_target *t)
+{
+        if (t->st_valid)
+                return 0;
+        if (t->obj < 0)
+                return -ENOENT;
+        if (fstat(t->obj, &t->st) < 0)
+                return -errno;
+        t->st_valid = true;
+        return 0;
+}
+
+/* Fold "//", "." and ".." of an absolute path; ".." stops at the root. */
+static int normalize_lexical(const char *in, char *out, size_t size)
+{
+        size_t len = 1;
+        out[0] = '/';
+        out[1] = '\0';
+        const char *p = in;
+        while (*p) {
+                while (*p == '/')
+                        p++;
+                const char *e = p;
+                while (*e && *e != '/')
+                        e++;
+                size_t n = (size_t)(e - p);
+                if (n == 0 || (n == 1 && p[0] == '.')) {
+                        /* nothing */
+                } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+                        while (len > 1 && out[len - 1] != '/')
+                                len--;
+                        if (len > 1)
+                                len--;
+                        out[len] = '\0';
+                } else {
+                        if (len + (len > 1) + n + 1 > size)
+                                return -ENAMETOOLONG;
+                        if (len > 1)
+                                out[len++] = '/';
+                        memcpy(out + len, p, n);
+                        len += n;
+                        out[len] = '\0';
+                }
+                p = e;
+        }
+        return 0;
+}
+
+/*
+ * The fast path: one openat2() of the whole path from the worker's root with
+ * RESOLVE_NO_SYMLINKS. When it gets anywhere without meeting a symlink, the path as
+ * written, folded lexically, is the canonical path (no symlink can have redirected any
+ * component before the point it reached), so no readlink is needed. Returns 1 when it
+ * answered (t filled: an object, or an error with a decidable canon), 0 to fall back.
+ */
+static int resolve_fast(struct pt_call *c, int dirfd, const char *path, unsigned flags, struct pt_fs_target *t,
+                        int *ret_err)
+{
+        char joined[PATH_MAX];
+        const char *abs = path;
+
+        if (path[0] != '/') {
+                /* The worker's cwd or dirfd as a path (from its view; a deleted or unreachable
+                 * one does not start with '/' cleanly: fall back). */
+                char what[32], base[PATH_MAX];
+                if (dirfd == AT_FDCWD)
+                        snprintf(what, sizeof(what), "/proc/%d/cwd", c->req->pid);
+                else if (dirfd >= 0)
+                        snprintf(what, sizeof(what), "/proc/%d/fd/%d", c->req->pid, dirfd);
+                else
+                        return 0;
+                ssize_t n = readlink(what, base, sizeof(base) - 1);
+                if (n <= 0 || base[0] != '/')
+                        return 0;
+                base[n] = '\0';
+                if (n > 10 && strcmp(base + n - 10, " (deleted)") == 0)
+                        return 0;
+                if (snprintf(joined, sizeof(joined), "%s/%s", base, path) >= (int)sizeof(joined))
+                        return 0;
+                abs = joined;
+        }
+        if (normalize_lexical(abs, t->canon, sizeof(t->canon)) < 0)
+                return 0;
+        const char *rel = abs;
+        while (*rel == '/')
+                rel++;
+        uint64_t oflags = O_PATH | ((flags & PT_RES_FOLLOW) ? 0 : O_NOFOLLOW);
+        int fd = sys_openat2(c->sv->rootfd, *rel ? rel : ".", oflags,
+                             RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+        if (fd < 0 && fd != -ENOENT && fd != -ENOTDIR && fd != -EACCES)
+                return 0; /* ELOOP (a symlink), EXDEV, ENAMETOOLONG...: the full resolver */
+        normalize_proc_self(c, t->canon);
+        t->decidable = true;
+        if (fd < 0) {
+                *ret_err = fd;
+                return 1;
+        }
+        t->obj = fd;
+        *ret_err = 0;
+        return 1;
+}
+
 void pt_fs_obj_path(const struct pt_fs_target *t, char buf[static 32])
 {
         snprintf(buf, 32, "/proc/self/fd/%d", t->obj);
@@ -359,11 +461,18 @@ int pt_fs_resolve(struct pt_call *c, int dirfd, const char *path, unsigned flags
 
         t->parent = t->obj = -1;
         t->decidable = false;
+        t->st_valid = false;
         t->last[0] = '\0';
         snprintf(t->canon, sizeof(t->canon), "/");
 
         if (strlen(path) >= PATH_MAX)
                 return -ENAMETOOLONG;
+        if (!pt_fs_force_walk && path[0] != '\0' && !(flags & PT_RES_PARENT)) {
+                int err = 0;
+                if (resolve_fast(c, dirfd, path, flags, t, &err))
+                        return err;
+                t->decidable = false;
+        }
 
         /* Where relative resolution starts: the cwd or the dirfd, as the worker has them. */
         if (path[0] != '/') {
@@ -389,6 +498,7 @@ int pt_fs_resolve(struct pt_call *c, int dirfd, const char *path, unsigned flags
                 t->obj = TAKE_FD(start);
                 if (fstat(t->obj, &t->st) < 0)
                         return -errno;
+                t->st_valid = true;
                 r = fd_path(t->obj, t->canon, sizeof(t->canon));
                 if (r < 0)
                         return r;
@@ -438,6 +548,7 @@ int pt_fs_resolve(struct pt_call *c, int dirfd, const char *path, unsigned flags
                         t->obj = dup(parent);
                         if (t->obj < 0 || fstat(t->obj, &t->st) < 0)
                                 return -errno;
+                        t->st_valid = true;
                         break;
                 }
                 if (strlen(last) > NAME_MAX) {
@@ -467,6 +578,7 @@ int pt_fs_resolve(struct pt_call *c, int dirfd, const char *path, unsigned flags
                         close(obj);
                         return -errno;
                 }
+                t->st_valid = true;
                 if (S_ISLNK(t->st.st_mode) && ((flags & PT_RES_FOLLOW) || slash)) {
                         if (++links > MAX_LINKS) {
                                 close(obj);
@@ -488,6 +600,7 @@ int pt_fs_resolve(struct pt_call *c, int dirfd, const char *path, unsigned flags
                                 t->last[0] = '\0';
                                 if (fstat(mobj, &t->st) < 0)
                                         return -errno;
+                                t->st_valid = true;
                                 r = fd_path(mobj, t->canon, sizeof(t->canon));
                                 if (r < 0)
                                         return r;

@@ -18,6 +18,7 @@ enum {
         PT_RES_FOLLOW = 1 << 0,     /* follow a final symlink */
         PT_RES_EMPTY_PATH = 1 << 1, /* "" names the dirfd itself (AT_EMPTY_PATH) */
         PT_RES_PROBE = 1 << 2,      /* a metadata probe: denying a missing object prints no notice */
+        PT_RES_PARENT = 1 << 3,     /* the caller acts on (parent, last): resolve the parent */
 };
 
 struct pt_fs_target {
@@ -25,7 +26,8 @@ struct pt_fs_target {
         int obj;                  /* O_PATH fd of the object itself; -1 when it does not exist */
         char last[NAME_MAX + 1];  /* the final name in parent ("." when the object is parent itself) */
         char canon[PATH_MAX];     /* canonical path, /proc/<own pid> spelled /proc/self */
-        struct stat st;           /* of obj, when obj >= 0 */
+        struct stat st;           /* of obj, once st_valid (pt_fs_target_stat) */
+        bool st_valid;
         bool decidable;           /* canon names what the call was about (also after an error) */
 };
 
@@ -37,6 +39,8 @@ struct pt_fs_target {
  */
 int pt_fs_resolve(struct pt_call *c, int dirfd, const char *path, unsigned flags, struct pt_fs_target *t);
 void pt_fs_target_release(struct pt_fs_target *t);
+/* Fill t->st from the object (fstat of obj); 0 or a negative errno. */
+int pt_fs_target_stat(struct pt_fs_target *t);
 
 /* Act on the target: "/proc/self/fd/N" for the object (path-only syscalls). */
 void pt_fs_obj_path(const struct pt_fs_target *t, char buf[static 32]);

@@ -64,7 +64,9 @@ void pt_handle_stat(struct pt_call *c)
                         if (r == 0)
                                 r = pt_fs_copy_out(c, buf, &sfs, sizeof(sfs));
                 } else {
-                        r = pt_fs_copy_out(c, buf, &t.st, sizeof(t.st));
+                        r = pt_fs_target_stat(&t);
+                        if (r == 0)
+                                r = pt_fs_copy_out(c, buf, &t.st, sizeof(t.st));
                 }
         }
         pt_fs_target_release(&t);

@@ -213,7 +213,7 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
                 code = setup_failed(log, "opening the worker's root", errno);
                 goto out;
         }
-        r = pt_notify_start(&sv, 2);
+        r = pt_notify_start(&sv);
         if (r < 0) {
                 code = setup_failed(log, "starting the notify threads", -r);
                 goto out;

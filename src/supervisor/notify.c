@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The notify pool: threads blocked in SECCOMP_IOCTL_NOTIF_RECV, each handling one syscall
- * at a time. When the last idle thread takes a notification, it starts another (up to a
- * cap), so a blocking emulation (a FIFO open, a slow connect) never stalls the rest.
+ * The notify pool. Normally exactly one thread waits in SECCOMP_IOCTL_NOTIF_RECV and
+ * handles what it receives inline: the kernel wakes *every* waiter of the listener for each
+ * notification (a non-exclusive wait queue), so N waiting threads would cost N wake-ups a
+ * syscall, and handing the receiver role over would cost a futex wake-up a syscall. A
+ * watchdog looks every 10 ms: when every thread has been busy since the last look (a
+ * blocking emulation: a FIFO open, a slow filesystem), it adds a thread, up to a cap. A
+ * thread that finishes while another is already idle leaves, so the pool shrinks back.
  *
  * Each thread acts for the worker: it unshares its fs context (umask, cwd) and drops every
  * capability, so its emulated opens get exactly the worker's DAC answer and never the
@@ -18,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "handlers/call.h"
@@ -89,47 +94,63 @@ static void send_reply(struct pt_supervisor *sv, struct pt_call *c, struct secco
 
 static void *notify_thread(void *arg);
 
-static void maybe_grow(struct pt_supervisor *sv)
+static int spawn_thread(struct pt_supervisor *sv, void *(*fn)(void *))
 {
-        if (atomic_load(&sv->stopping) || atomic_load(&sv->idle) > 0)
-                return;
-        pthread_mutex_lock(&sv->lock);
-        if (atomic_load(&sv->idle) == 0 && atomic_load(&sv->nthreads) < sv->max_threads) {
-                pthread_attr_t attr;
-                pthread_t t;
-                pthread_attr_init(&attr);
-                pthread_attr_setstacksize(&attr, NOTIFY_STACK);
-                pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-                atomic_fetch_add(&sv->nthreads, 1);
-                atomic_fetch_add(&sv->idle, 1);
-                if (pthread_create(&t, &attr, notify_thread, sv) != 0) {
-                        atomic_fetch_sub(&sv->nthreads, 1);
-                        atomic_fetch_sub(&sv->idle, 1);
-                }
-                pthread_attr_destroy(&attr);
-        }
-        pthread_mutex_unlock(&sv->lock);
+        pthread_attr_t attr;
+        pthread_t t;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, NOTIFY_STACK);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int r = pthread_create(&t, &attr, fn, sv);
+        pthread_attr_destroy(&attr);
+        return -r;
 }
 
-static void handle_one(struct pt_supervisor *sv, struct seccomp_notif *req, struct seccomp_notif_resp *resp)
+static void add_notify_thread(struct pt_supervisor *sv)
 {
-        struct pt_call *c = calloc(1, sizeof(*c));
-        if (!c) {
-                memset(resp, 0, sv->sizes.seccomp_notif_resp);
-                resp->id = req->id;
-                resp->error = -ENOMEM;
-                ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
-                return;
+        atomic_fetch_add(&sv->nthreads, 1);
+        if (spawn_thread(sv, notify_thread) < 0)
+                atomic_fetch_sub(&sv->nthreads, 1);
+}
+
+static void *watchdog_thread(void *arg)
+{
+        struct pt_supervisor *sv = arg;
+        unsigned long last = atomic_load(&sv->handled);
+        sigset_t all;
+
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, NULL);
+        while (!atomic_load(&sv->stopping)) {
+                struct timespec ts = { 0, 10 * 1000 * 1000 };
+                nanosleep(&ts, NULL);
+                unsigned long now = atomic_load(&sv->handled);
+                int n = atomic_load(&sv->nthreads), busy = atomic_load(&sv->busy);
+                if (busy >= n && now == last && n < sv->max_threads)
+                        add_notify_thread(sv);
+                last = now;
         }
+        return NULL;
+}
+
+static void handle_one(struct pt_supervisor *sv, struct pt_call *c, struct seccomp_notif *req,
+                       struct seccomp_notif_resp *resp)
+{
+        /* reset what a handler reads before it writes; the string buffers are set when used */
         c->sv = sv;
         c->req = req;
         c->fd = -1;
+        c->reply = PT_REPLY_NONE;
+        c->decided = false;
+        c->no_notice = false;
+        for (int i = 0; i < PT_CALL_STRS; i++)
+                c->have_str[i] = false;
+        c->str[0][0] = c->str[1][0] = c->value[0] = '\0';
         c->row = req->data.arch == PT_AUDIT_ARCH ? pt_syscall_lookup(req->data.nr) : NULL;
         if (!c->row) {
                 /* The filter notifies only table rows: anything else is refused. */
                 pt_reply_error(c, ENOSYS);
                 send_reply(sv, c, resp);
-                free(c);
                 return;
         }
         if (pt_target_nsids(req->pid, &c->ids) < 0) {
@@ -140,7 +161,6 @@ static void handle_one(struct pt_supervisor *sv, struct seccomp_notif *req, stru
                 pt_reply_error(c, EBADF);
         send_reply(sv, c, resp);
         pt_log_call(sv->log, c);
-        free(c);
 }
 
 static void *notify_thread(void *arg)
@@ -148,11 +168,12 @@ static void *notify_thread(void *arg)
         struct pt_supervisor *sv = arg;
         struct seccomp_notif *req = malloc(sv->sizes.seccomp_notif);
         struct seccomp_notif_resp *resp = malloc(sv->sizes.seccomp_notif_resp);
+        struct pt_call *c = malloc(sizeof(*c));
         sigset_t all;
 
         sigfillset(&all);
         pthread_sigmask(SIG_BLOCK, &all, NULL);
-        if (!req || !resp || drop_thread_privileges() < 0) {
+        if (!req || !resp || !c || drop_thread_privileges() < 0) {
                 pt_log_message(sv->log, "a notify thread could not drop its privileges; it does not serve");
                 goto out;
         }
@@ -163,39 +184,37 @@ static void *notify_thread(void *arg)
                                 continue;
                         break; /* the listener is closed or broken: stop */
                 }
-                atomic_fetch_sub(&sv->idle, 1);
-                maybe_grow(sv);
-                handle_one(sv, req, resp);
-                atomic_fetch_add(&sv->idle, 1);
+                atomic_fetch_add(&sv->busy, 1);
+                handle_one(sv, c, req, resp);
+                atomic_fetch_add(&sv->handled, 1);
+                int busy = atomic_fetch_sub(&sv->busy, 1) - 1;
+                /* Leave if another thread is idle (receiving) without me. */
+                int left = atomic_fetch_sub(&sv->nthreads, 1) - 1;
+                if (left - busy >= 1) {
+                        free(req);
+                        free(resp);
+                        free(c);
+                        return NULL;
+                }
+                atomic_fetch_add(&sv->nthreads, 1);
         }
 out:
-        atomic_fetch_sub(&sv->idle, 1);
         atomic_fetch_sub(&sv->nthreads, 1);
         free(req);
         free(resp);
+        free(c);
         return NULL;
 }
 
-int pt_notify_start(struct pt_supervisor *sv, int initial)
+int pt_notify_start(struct pt_supervisor *sv)
 {
-        pthread_mutex_init(&sv->lock, NULL);
-        for (int i = 0; i < initial; i++) {
-                pthread_attr_t attr;
-                pthread_t t;
-                pthread_attr_init(&attr);
-                pthread_attr_setstacksize(&attr, NOTIFY_STACK);
-                pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-                atomic_fetch_add(&sv->nthreads, 1);
-                atomic_fetch_add(&sv->idle, 1);
-                int r = pthread_create(&t, &attr, notify_thread, sv);
-                pthread_attr_destroy(&attr);
-                if (r != 0) {
-                        atomic_fetch_sub(&sv->nthreads, 1);
-                        atomic_fetch_sub(&sv->idle, 1);
-                        return -r;
-                }
+        atomic_fetch_add(&sv->nthreads, 1);
+        int r = spawn_thread(sv, notify_thread);
+        if (r < 0) {
+                atomic_fetch_sub(&sv->nthreads, 1);
+                return r;
         }
-        return 0;
+        return spawn_thread(sv, watchdog_thread);
 }
 
 void pt_notify_stop(struct pt_supervisor *sv)

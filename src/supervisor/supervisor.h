@@ -31,16 +31,16 @@ struct pt_supervisor {
         bool sync_wakeup;        /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is on */
         pid_t worker_pid;        /* host pid of the worker (the init's child) */
 
-        /* notify thread pool: grows while every thread is busy (a blocking emulation) */
-        atomic_int idle;
+        /* notify pool (supervisor/notify.c): one receiver, more only while one is stuck */
         atomic_int nthreads;
+        atomic_int busy;
+        atomic_ulong handled;
         int max_threads;
         atomic_bool stopping;
-        pthread_mutex_t lock;
 };
 
-/* Start the notify pool (initial threads). */
-int pt_notify_start(struct pt_supervisor *sv, int initial);
+/* Start the notify pool: one receiving thread and the watchdog that adds more. */
+int pt_notify_start(struct pt_supervisor *sv);
 /* Ask the pool to stop (the listener is closed by the caller afterwards). */
 void pt_notify_stop(struct pt_supervisor *sv);
 
