@@ -175,6 +175,10 @@ static int parse_inner(char *s, struct pt_net_rule *r, const char **why)
                         return -EINVAL;
                 }
                 set_v6(r, a6, *rest == '/', r->prefix);
+                if (*rest == '/' && !host_bits_clear(r->addr, r->kind == PT_NET_CIDR4 ? 4 : 16, r->prefix)) {
+                        *why = "CIDR has host bits set";
+                        return -EINVAL;
+                }
         } else if ((slash = strchr(s, '/'))) {
                 *slash = '\0';
                 uint8_t a4[4];
