@@ -71,6 +71,11 @@ int pt_error_set(struct pt_error *err, int r, const char *fmt, ...)
                 va_start(ap, fmt);
                 vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
                 va_end(ap);
+                /* The message quotes untrusted values (env vars, JSON strings, file names): keep it
+                 * one line, and keep escape sequences away from the user's terminal. */
+                for (char *c = err->msg; *c; c++)
+                        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                                *c = '?';
         }
         return r;
 }
