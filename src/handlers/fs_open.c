@@ -46,13 +46,27 @@ static unsigned open_needs(uint64_t flags)
         return need;
 }
 
+/*
+ * CONTINUE is race-free only where Landlock enforces the same answer for whatever object the
+ * kernel ends up opening: every right this open needs must be one the worker holds exactly
+ * in the policy's clean subtrees (sandbox/landlock.c). Creating needs MAKE_REG on the parent
+ * directory, which Landlock grants only strictly inside a subtree.
+ */
 static bool can_continue(const struct pt_call *c, const struct pt_fs_target *t, uint64_t flags)
 {
-        if (!c->sv->clean || c->row->variant == PT_OPEN_AT2)
+        if (c->row->variant == PT_OPEN_AT2)
                 return false; /* openat2's flags live in worker memory */
-        if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_PATH | TMPFILE_BIT)))
+        if (flags & (O_PATH | TMPFILE_BIT))
+                return false; /* O_PATH opens are not checked by Landlock at all */
+        unsigned need = open_needs(flags);
+        if ((need & PT_NEED_READ) && !pt_clean_covers(c->sv->clean_read, t->canon))
                 return false;
-        return pt_clean_covers(c->sv->clean, t->canon);
+        if (need & PT_NEED_WRITE) {
+                if (flags & O_CREAT)
+                        return pt_clean_covers_strictly(c->sv->clean_write, t->canon);
+                return pt_clean_covers(c->sv->clean_write, t->canon);
+        }
+        return true;
 }
 
 static int do_open(struct pt_call *c, struct pt_fs_target *t, uint64_t flags, uint64_t mode)

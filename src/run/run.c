@@ -112,7 +112,7 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
 {
         struct sock_fprog filter = { 0 };
         struct pt_landlock_plan plan;
-        struct pt_clean_set clean = { 0 };
+        struct pt_clean_set clean_read = { 0 }, clean_write = { 0 };
         struct pt_sandbox sb = { .init_pid = -1, .sync_fd = -1 };
         struct pt_tracer tr;
         struct pt_sync m;
@@ -174,7 +174,7 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
                 goto out;
         if (expect(log, sb.sync_fd, PT_SYNC_LANDLOCK_DONE, &m) < 0)
                 goto out;
-        if (m.val && pt_clean_set_from_plan(&plan, m.bitmap, PT_SYNC_BITMAP_WORDS, &clean) < 0) {
+        if (m.val && pt_clean_sets_from_plan(&plan, m.bitmap, PT_SYNC_BITMAP_WORDS, &clean_read, &clean_write) < 0) {
                 code = setup_failed(log, "recording the Landlock rules", ENOMEM);
                 goto out;
         }
@@ -196,7 +196,8 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         sv.policy = p;
         sv.log = log;
         sv.worker_pid = worker;
-        sv.clean = m.val ? &clean : NULL;
+        sv.clean_read = m.val ? &clean_read : NULL;
+        sv.clean_write = m.val ? &clean_write : NULL;
         sv.max_threads = 64;
         if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sv.sizes) < 0) {
                 code = setup_failed(log, "SECCOMP_GET_NOTIF_SIZES", errno);
@@ -250,8 +251,10 @@ out:
         if (sb.sync_fd >= 0)
                 close(sb.sync_fd);
         free(filter.filter);
-        free(clean.paths);
-        free(clean.lens);
+        free(clean_read.paths);
+        free(clean_read.lens);
+        free(clean_write.paths);
+        free(clean_write.lens);
         pt_landlock_plan_free(&plan);
         pt_strv_free(envp);
         return code;

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Landlock fast path. For an allowed read-only open, replying CONTINUE would be a
- * TOCTOU hole: the worker could rewrite the path after the decision. It is safe exactly
- * where the kernel itself enforces the same answer: the worker is Landlock-restricted to
- * read (READ_FILE, READ_DIR) only beneath the "clean" allowed subtrees, those with no deny
- * rule inside. Whatever path the kernel ends up opening, it opens it only if the policy
- * allows it too. Opens anywhere else (deny carve-outs, /proc, writes) are emulated by the
- * supervisor, which Landlock does not restrict. docs/architecture.md has the argument.
+ * The Landlock fast path. For an allowed open, replying CONTINUE would be a TOCTOU hole:
+ * the worker could rewrite the path after the decision. It is safe exactly where the kernel
+ * itself enforces the same answer: the worker is Landlock-restricted to read (READ_FILE,
+ * READ_DIR) only beneath the "clean" allowed read subtrees, and to write (WRITE_FILE,
+ * TRUNCATE, MAKE_REG) only beneath the clean allowed write subtrees, those with no deny
+ * rule of the same permission inside. Whatever path the kernel ends up opening, it opens it
+ * only if the policy allows it too. Opens anywhere else (deny carve-outs, /proc) are
+ * emulated by the supervisor, which Landlock does not restrict. docs/architecture.md has
+ * the argument.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +25,15 @@
 #include "seccomp/nr.h"
 #include "supervisor/supervisor.h"
 
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14) /* ABI 3 */
+#endif
+
 #define READ_RIGHTS (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+/* What a CONTINUE'd write open can need: writing, truncating, creating a regular file. */
+#define WRITE_RIGHTS (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_MAKE_REG)
+/* Rights that only make sense on a directory (Landlock refuses them on files). */
+#define DIR_ONLY_RIGHTS (LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_MAKE_REG)
 
 int pt_landlock_abi(void)
 {
@@ -44,43 +54,61 @@ static bool any_deny_inside(const struct pt_rules *deny, const char *path, size_
         return false;
 }
 
-static int push(struct pt_landlock_plan *plan, const char *path)
+static int grant(struct pt_landlock_plan *plan, const char *path, uint64_t access)
 {
+        for (size_t i = 0; i < plan->n; i++)
+                if (strcmp(plan->paths[i], path) == 0) {
+                        plan->access[i] |= access;
+                        return 0;
+                }
         if (plan->n >= PT_LANDLOCK_MAX)
                 return 0; /* not enforced by Landlock: emulated instead, still correct */
         plan->paths[plan->n] = strdup(path);
         if (!plan->paths[plan->n])
                 return -ENOMEM;
-        plan->n++;
+        plan->access[plan->n++] = access;
         return 0;
 }
 
-int pt_landlock_plan(const struct pt_policy *p, bool enabled, struct pt_landlock_plan *ret)
+/* The allowed subtrees of perm with no deny rule of perm inside them ("clean"). */
+static int plan_perm(const struct pt_policy *p, enum pt_perm perm, uint64_t access, struct pt_landlock_plan *ret)
 {
-        const struct pt_rules *allow = &p->allow[PT_PERM_READ], *deny = &p->deny[PT_PERM_READ];
-        memset(ret, 0, sizeof(*ret));
-        if (!enabled || deny->all)
+        const struct pt_rules *allow = &p->allow[perm], *deny = &p->deny[perm];
+        if (deny->all)
                 return 0;
-        ret->abi = pt_landlock_abi();
-        if (ret->abi <= 0)
-                return 0;
-        if (allow->all) {
-                /* Everything readable: clean only if no deny rule at all. */
-                return deny->n == 0 ? push(ret, "/") : 0;
-        }
+        if (allow->all)
+                return deny->n == 0 ? grant(ret, "/", access) : 0;
         for (size_t i = 0; i < allow->n; i++) {
                 const struct pt_rule *r = &allow->v[i];
                 if (under_proc(r->text) || any_deny_inside(deny, r->text, r->len))
                         continue;
                 struct pt_decision d;
-                pt_decide_path(p, PT_PERM_READ, r->text, &d);
+                pt_decide_path(p, perm, r->text, &d);
                 if (!d.allow)
                         continue;
-                int e = push(ret, r->text);
+                int e = grant(ret, r->text, access);
                 if (e < 0)
                         return e;
         }
         return 0;
+}
+
+int pt_landlock_plan(const struct pt_policy *p, bool enabled, struct pt_landlock_plan *ret)
+{
+        memset(ret, 0, sizeof(*ret));
+        if (!enabled)
+                return 0;
+        ret->abi = pt_landlock_abi();
+        if (ret->abi <= 0)
+                return 0;
+        ret->handled = READ_RIGHTS;
+        int r = plan_perm(p, PT_PERM_READ, READ_RIGHTS, ret);
+        /* Writes need TRUNCATE in the ruleset (ABI 3), or O_TRUNC would escape it. */
+        if (r == 0 && ret->abi >= 3) {
+                ret->handled |= WRITE_RIGHTS;
+                r = plan_perm(p, PT_PERM_WRITE, WRITE_RIGHTS, ret);
+        }
+        return r;
 }
 
 void pt_landlock_plan_free(struct pt_landlock_plan *plan)
@@ -92,7 +120,7 @@ void pt_landlock_plan_free(struct pt_landlock_plan *plan)
 
 int pt_landlock_apply(const struct pt_landlock_plan *plan, uint64_t *bitmap, size_t words)
 {
-        struct landlock_ruleset_attr attr = { .handled_access_fs = READ_RIGHTS };
+        struct landlock_ruleset_attr attr = { .handled_access_fs = plan->handled };
         int ruleset = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0);
         if (ruleset < 0)
                 return -errno;
@@ -105,11 +133,11 @@ int pt_landlock_apply(const struct pt_landlock_plan *plan, uint64_t *bitmap, siz
                         close(fd);
                         continue;
                 }
-                struct landlock_path_beneath_attr pb = {
-                        .allowed_access = S_ISDIR(st.st_mode) ? READ_RIGHTS : LANDLOCK_ACCESS_FS_READ_FILE,
-                        .parent_fd = fd,
-                };
-                if (syscall(__NR_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == 0)
+                uint64_t access = plan->access[i];
+                if (!S_ISDIR(st.st_mode))
+                        access &= ~(uint64_t)DIR_ONLY_RIGHTS;
+                struct landlock_path_beneath_attr pb = { .allowed_access = access, .parent_fd = fd };
+                if (access && syscall(__NR_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == 0)
                         bitmap[i / 64] |= 1ull << (i % 64);
                 close(fd);
         }
@@ -120,20 +148,36 @@ int pt_landlock_apply(const struct pt_landlock_plan *plan, uint64_t *bitmap, siz
         return r;
 }
 
-int pt_clean_set_from_plan(const struct pt_landlock_plan *plan, const uint64_t *bitmap, size_t words,
-                           struct pt_clean_set *ret)
+static int add_clean(struct pt_clean_set *cs, const char *path)
 {
-        memset(ret, 0, sizeof(*ret));
-        ret->paths = calloc(plan->n ? plan->n : 1, sizeof(char *));
-        ret->lens = calloc(plan->n ? plan->n : 1, sizeof(size_t));
-        if (!ret->paths || !ret->lens)
+        char **p = realloc(cs->paths, (cs->n + 1) * sizeof(*p));
+        if (!p)
                 return -ENOMEM;
+        cs->paths = p;
+        size_t *l = realloc(cs->lens, (cs->n + 1) * sizeof(*l));
+        if (!l)
+                return -ENOMEM;
+        cs->lens = l;
+        cs->paths[cs->n] = (char *)path;
+        cs->lens[cs->n++] = strlen(path);
+        return 0;
+}
+
+int pt_clean_sets_from_plan(const struct pt_landlock_plan *plan, const uint64_t *bitmap, size_t words,
+                            struct pt_clean_set *ret_read, struct pt_clean_set *ret_write)
+{
+        memset(ret_read, 0, sizeof(*ret_read));
+        memset(ret_write, 0, sizeof(*ret_write));
         for (size_t i = 0; i < plan->n && i < words * 64; i++) {
                 if (!(bitmap[i / 64] & (1ull << (i % 64))))
                         continue;
-                ret->paths[ret->n] = plan->paths[i];
-                ret->lens[ret->n] = strlen(plan->paths[i]);
-                ret->n++;
+                int r = 0;
+                if (plan->access[i] & LANDLOCK_ACCESS_FS_READ_FILE)
+                        r = add_clean(ret_read, plan->paths[i]);
+                if (r == 0 && (plan->access[i] & LANDLOCK_ACCESS_FS_WRITE_FILE))
+                        r = add_clean(ret_write, plan->paths[i]);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }
@@ -144,6 +188,16 @@ bool pt_clean_covers(const struct pt_clean_set *cs, const char *canon)
                 return false;
         for (size_t i = 0; i < cs->n; i++)
                 if (pt_path_covers(cs->paths[i], cs->lens[i], canon))
+                        return true;
+        return false;
+}
+
+bool pt_clean_covers_strictly(const struct pt_clean_set *cs, const char *canon)
+{
+        if (!cs || canon[0] != '/')
+                return false;
+        for (size_t i = 0; i < cs->n; i++)
+                if (strlen(canon) > cs->lens[i] && pt_path_covers(cs->paths[i], cs->lens[i], canon))
                         return true;
         return false;
 }

@@ -8,9 +8,10 @@
 #include "sandbox/sandbox.h"
 #include "supervisor/supervisor.h"
 
-/* The allowed read subtrees without any deny rule inside (never under /proc). */
+/* The allowed read and write subtrees without a deny rule inside (never under /proc). */
 int pt_landlock_plan(const struct pt_policy *p, bool enabled, struct pt_landlock_plan *ret);
 void pt_landlock_plan_free(struct pt_landlock_plan *plan);
-/* The clean set the supervisor may CONTINUE in: the planned rules the worker really added. */
-int pt_clean_set_from_plan(const struct pt_landlock_plan *plan, const uint64_t *bitmap, size_t words,
-                           struct pt_clean_set *ret);
+/* The clean sets the supervisor may CONTINUE in: the planned rules the worker really added.
+ * The sets point into the plan's strings. */
+int pt_clean_sets_from_plan(const struct pt_landlock_plan *plan, const uint64_t *bitmap, size_t words,
+                            struct pt_clean_set *ret_read, struct pt_clean_set *ret_write);

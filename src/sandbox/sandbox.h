@@ -15,11 +15,13 @@
 
 #define PT_LANDLOCK_MAX 256
 
-/* Read subtrees to enforce with Landlock (see pt_landlock_plan). */
+/* Subtrees to enforce with Landlock (see pt_landlock_plan), with the rights for each. */
 struct pt_landlock_plan {
         char *paths[PT_LANDLOCK_MAX];
+        uint64_t access[PT_LANDLOCK_MAX]; /* LANDLOCK_ACCESS_FS_* granted beneath paths[i] */
         size_t n;
-        int abi; /* 0: Landlock unavailable or off */
+        int abi;          /* 0: Landlock unavailable or off */
+        uint64_t handled; /* the rights the ruleset restricts */
 };
 
 struct pt_spawn_config {

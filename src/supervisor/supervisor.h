@@ -13,7 +13,7 @@
 
 struct pt_log;
 
-/* Read subtrees that Landlock enforces in the kernel: a plain reply is race-free there. */
+/* Subtrees where Landlock enforces the policy in the kernel: a plain reply is race-free there. */
 struct pt_clean_set {
         char **paths;
         size_t *lens;
@@ -26,7 +26,8 @@ struct pt_supervisor {
         int listener;            /* seccomp user-notification fd */
         int rootfd;              /* the worker's root directory, O_PATH, in its mount namespace */
         struct stat root_st;
-        const struct pt_clean_set *clean; /* NULL: emulate every file access */
+        const struct pt_clean_set *clean_read;  /* NULL: emulate every file access */
+        const struct pt_clean_set *clean_write; /* NULL: emulate every write */
         struct seccomp_notif_sizes sizes;
         bool sync_wakeup;        /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is on */
         pid_t worker_pid;        /* host pid of the worker (the init's child) */
@@ -44,5 +45,6 @@ int pt_notify_start(struct pt_supervisor *sv);
 /* Ask the pool to stop (the listener is closed by the caller afterwards). */
 void pt_notify_stop(struct pt_supervisor *sv);
 
-/* Is canon under a Landlock-enforced read subtree? */
+/* Is canon in (or strictly inside) a Landlock-enforced subtree of the set? */
 bool pt_clean_covers(const struct pt_clean_set *cs, const char *canon);
+bool pt_clean_covers_strictly(const struct pt_clean_set *cs, const char *canon);
