@@ -36,4 +36,5 @@
 #define PT_NR_uselib (-1)
 #define PT_NR_inotify_init (-1)
 
+/* The program-counter member of struct user_regs_struct (<sys/user.h>), for backtraces. */
 #define PT_ARCH_PC_REG pc

@@ -37,5 +37,5 @@
 #define PT_NR_uselib __NR_uselib
 #define PT_NR_inotify_init __NR_inotify_init
 
-/* The register that holds the syscall number at a ptrace syscall stop, for backtraces. */
+/* The program-counter member of struct user_regs_struct (<sys/user.h>), for backtraces. */
 #define PT_ARCH_PC_REG rip
