@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "policy/rules.h"
@@ -57,7 +58,9 @@ int pt_find_on_path(const struct pt_context *ctx, const char *name, char **ret_p
                 } else if (asprintf(&cand, "%.*s/%s", (int)(end - path), path, name) < 0) {
                         return -ENOMEM;
                 }
-                if (access(cand, X_OK) == 0) {
+                struct stat st;
+                /* execvp skips a directory of that name (execve fails with EACCES) and goes on. */
+                if (access(cand, X_OK) == 0 && stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
                         char *canon = NULL;
                         int r = pt_path_canonicalize(ctx, cand, &canon);
                         if (r < 0)
