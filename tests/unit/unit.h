@@ -22,6 +22,10 @@
 
 #define UNUSED_HELPER __attribute__((unused))
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Fail unless `hay` contains `needle`, showing both. */
 #define assert_contains(hay, needle)                                                              \
         do {                                                                                      \
