@@ -5,28 +5,11 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/inotify.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "handlers/fs_common.h"
 #include "handlers/fs_handlers.h"
 #include "util/cleanup.h"
-
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL
-#endif
-
-/* Our own copy of the worker's fd `fd` (pidfd_getfd: needs no capability for our child). */
-static int take_worker_fd(pid_t tid, int fd)
-{
-        _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-        if (pidfd < 0)
-                pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
-        if (pidfd < 0)
-                return -errno;
-        int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-        return r < 0 ? (errno == EBADF ? -EBADF : -errno) : r;
-}
 
 void pt_handle_inotify(struct pt_call *c)
 {
@@ -40,7 +23,7 @@ void pt_handle_inotify(struct pt_call *c)
         if (r == 0)
                 r = pt_fs_target_stat(&t);
         if (r == 0) {
-                _cleanup_close_ int ifd = take_worker_fd(c->req->pid, pt_arg_fd(c, 0));
+                _cleanup_close_ int ifd = pt_target_take_fd(c->req->pid, pt_arg_fd(c, 0));
                 char path[32 + NAME_MAX];
                 if (ifd < 0) {
                         r = ifd;

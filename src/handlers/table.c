@@ -9,6 +9,7 @@
 
 #include "handlers/call.h"
 #include "handlers/fs_handlers.h"
+#include "handlers/net_handlers.h"
 #include "seccomp/nr.h"
 
 #define N PT_ARG_NONE
@@ -87,6 +88,10 @@ static const struct pt_syscall_row rows[] = {
         ROW(__NR_removexattr, "removexattr", WRITE, pt_handle_xattr, PT_XATTR_REMOVE, P, S),
         ROW(__NR_lremovexattr, "lremovexattr", WRITE, pt_handle_xattr, PT_XATTR_LREMOVE, P, S),
         ROW(__NR_fremovexattr, "fremovexattr", WRITE, pt_handle_xattr, PT_XATTR_FREMOVE, F, S),
+
+        /* sockets: the address is in memory, so connect/bind run on the supervisor's copy */
+        ROW(__NR_connect, "connect", NET, pt_handle_connect_bind, PT_NET_CONNECT, F, X, I),
+        ROW(__NR_bind, "bind", NET, pt_handle_connect_bind, PT_NET_BIND, F, X, I),
 };
 
 #define MAX_NR 1024

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -217,4 +218,22 @@ void pt_target_comm(pid_t tid, char *buf, size_t size)
         }
         buf[n] = '\0';
         buf[strcspn(buf, "\n")] = '\0';
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+int pt_target_take_fd(pid_t tid, int fd)
+{
+        if (fd < 0)
+                return -EBADF;
+        /* PIDFD_THREAD (Linux 6.9) names the thread itself; before it, only a leader works. */
+        _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+        if (pidfd < 0)
+                pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+        if (pidfd < 0)
+                return -errno;
+        int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+        return r < 0 ? -errno : r;
 }

@@ -37,5 +37,8 @@ int pt_target_nsids(pid_t tid, struct pt_nsids *ret);
 int pt_target_track(pid_t tid);
 void pt_target_forget(pid_t tid);
 
+/* Our own copy of the thread's fd (pidfd_getfd: the same open file description). */
+int pt_target_take_fd(pid_t tid, int fd);
+
 /* The thread's comm, for notices; "?" when gone. */
 void pt_target_comm(pid_t tid, char *buf, size_t size);
