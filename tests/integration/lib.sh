@@ -24,9 +24,13 @@ trap 'rm -rf "$SCRATCH"' EXIT
 python_real() { python3 -I -S -c 'import sys; print(sys.executable)' | xargs readlink -f; }
 command -v python3 >/dev/null || skip "python3 not installed"
 
-# run_pt ARGS...: runs podtrace; sets OUT, ERR (file contents) and RC.
+# run_pt COMMAND ARGS...: runs podtrace; sets OUT, ERR (file contents) and RC. PT_EXTRA
+# (set by the "slow paths" variant of the suite) goes right after the command.
 run_pt() {
-    "$PODTRACE" "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err"
+    local cmd=$1
+    shift
+    # shellcheck disable=SC2086
+    "$PODTRACE" "$cmd" ${PT_EXTRA:-} "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err"
     RC=$?
     OUT=$(cat "$SCRATCH/.out")
     ERR=$(cat "$SCRATCH/.err")
