@@ -238,6 +238,10 @@ static int walk_dir(struct pt_call *c, int start, const char *path, int *links, 
                 if (S_ISLNK(st.st_mode)) {
                         if (++*links > MAX_LINKS) {
                                 close(nxt);
+                                *e = saved;
+                                if (rest_out)
+                                        copy_bounded(rest_out, p, PATH_MAX);
+                                *ret_fd = TAKE_FD(cur);
                                 return -ELOOP;
                         }
                         char target[PATH_MAX];
@@ -581,8 +585,10 @@ int pt_fs_resolve(struct pt_call *c, int dirfd, const char *path, unsigned flags
                 t->st_valid = true;
                 if (S_ISLNK(t->st.st_mode) && ((flags & PT_RES_FOLLOW) || slash)) {
                         if (++links > MAX_LINKS) {
+                                /* decided on the link that looped, then ELOOP */
                                 close(obj);
-                                return -ELOOP;
+                                r = -ELOOP;
+                                goto out_canon;
                         }
                         char target[PATH_MAX];
                         int mobj = -1;
