@@ -20,7 +20,10 @@
  *   chmod PATH OCTAL | chown PATH UID GID | lchown PATH UID GID
  *   utimes PATH SECONDS    set atime and mtime to SECONDS
  *   truncate PATH LEN
- *   setxattr PATH NAME VALUE | getxattr PATH NAME
+ *   setxattr PATH NAME VALUE | getxattr PATH NAME | removexattr PATH NAME | listxattr PATH
+ *   setxattrat PATH NAME VALUE | getxattrat PATH NAME   the raw Linux 6.13 syscalls
+ *   bind-unix PATH | connect-unix PATH   an AF_UNIX stream socket bound/connected at PATH
+ *                          (@NAME: the abstract name NAME)
  *   chdir PATH
  *   opendir PATH           open(O_RDONLY|O_DIRECTORY) and keep the fd; later arguments
  *                          have "{fd}" replaced by its number (dirfd-relative ops below)
@@ -30,15 +33,51 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 static int dfd = -1;
+
+#ifndef __NR_setxattrat
+#define __NR_setxattrat 463
+#define __NR_getxattrat 464
+#endif
+
+/* struct xattr_args of Linux 6.13 (not in older headers) */
+struct xattr_args_v0 {
+        uint64_t value;
+        uint32_t size;
+        uint32_t flags;
+};
+
+static int unix_sock(const char *path, int do_bind)
+{
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        socklen_t len = sizeof(sa);
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+        if (path[0] == '@') { /* abstract */
+                sa.sun_path[0] = '\0';
+                len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+        }
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (s < 0)
+                return -1;
+        int r = do_bind ? bind(s, (struct sockaddr *)&sa, len) : connect(s, (struct sockaddr *)&sa, len);
+        int e = errno;
+        close(s);
+        errno = e;
+        return r;
+}
 
 static const char *errname(int e)
 {
@@ -269,6 +308,36 @@ int main(int argc, char **argv)
                                 detail[n] = '\0';
                         result(op, a, n < 0 ? -1 : 0, detail);
                         i += 3;
+                } else if (strcmp(op, "removexattr") == 0) {
+                        need(argc, i, 2, op);
+                        result(op, a, removexattr(a, argv[i + 2]), NULL);
+                        i += 3;
+                } else if (strcmp(op, "listxattr") == 0) {
+                        ssize_t n = listxattr(a, detail, sizeof(detail) - 1);
+                        for (ssize_t k = 0; k + 1 < n; k++)
+                                if (!detail[k])
+                                        detail[k] = ',';
+                        if (n >= 0)
+                                detail[n > 0 ? n - 1 : 0] = '\0';
+                        result(op, a, n < 0 ? -1 : 0, detail);
+                        i += 2;
+                } else if (strcmp(op, "setxattrat") == 0) {
+                        need(argc, i, 3, op);
+                        struct xattr_args_v0 xa = { (uintptr_t)argv[i + 3], (uint32_t)strlen(argv[i + 3]), 0 };
+                        r = (int)syscall(__NR_setxattrat, AT_FDCWD, a, 0, argv[i + 2], &xa, sizeof(xa));
+                        result(op, a, r, NULL);
+                        i += 4;
+                } else if (strcmp(op, "getxattrat") == 0) {
+                        need(argc, i, 2, op);
+                        struct xattr_args_v0 xa = { (uintptr_t)detail, sizeof(detail) - 1, 0 };
+                        long n = syscall(__NR_getxattrat, AT_FDCWD, a, 0, argv[i + 2], &xa, sizeof(xa));
+                        if (n >= 0)
+                                detail[n] = '\0';
+                        result(op, a, n < 0 ? -1 : 0, detail);
+                        i += 3;
+                } else if (strcmp(op, "bind-unix") == 0 || strcmp(op, "connect-unix") == 0) {
+                        result(op, a, unix_sock(a, op[0] == 'b'), NULL);
+                        i += 2;
                 } else if (strcmp(op, "chdir") == 0) {
                         result(op, a, chdir(a), NULL);
                         i += 2;
