@@ -27,6 +27,10 @@
  *   chdir PATH
  *   opendir PATH           open(O_RDONLY|O_DIRECTORY) and keep the fd; later arguments
  *                          have "{fd}" replaced by its number (dirfd-relative ops below)
+ *   openfd PATH MODE       open with MODE r, w, rw or path (O_PATH) and keep the fd likewise
+ *   usefd N                keep fd N (e.g. 0, an inherited stdin) as the fd for "{fd}"/at-*
+ *   fchdir                 fchdir() to the kept fd
+ *   "{pid}" in any argument is replaced by getpid()
  *   at-read NAME | at-stat NAME | at-write NAME TEXT | at-mkdir NAME | at-unlink NAME
  *                          the same operations relative to the kept directory fd
  */
@@ -85,17 +89,23 @@ static const char *errname(int e)
         return n ? n : "E?";
 }
 
-/* Replace "{fd}" in arg with the kept directory fd. */
+/* Replace "{fd}" in arg with the kept fd and "{pid}" with our pid. */
 static const char *subst(const char *arg)
 {
         static char bufs[4][4096];
         static int which;
         const char *at = strstr(arg, "{fd}");
+        int n = dfd, len = 4;
+        if (!at) {
+                at = strstr(arg, "{pid}");
+                n = (int)getpid();
+                len = 5;
+        }
         if (!at)
                 return arg;
         char *b = bufs[which++ % 4];
-        snprintf(b, 4096, "%.*s%d%s", (int)(at - arg), arg, dfd, at + 4);
-        return b;
+        snprintf(b, 4096, "%.*s%d%s", (int)(at - arg), arg, n, at + len);
+        return subst(b); /* the next placeholder, if any */
 }
 
 static void result(const char *op, const char *arg, int r, const char *detail)
@@ -207,8 +217,9 @@ int main(int argc, char **argv)
                 const char *op = argv[i];
                 char detail[256] = "";
                 int r;
-                need(argc, i, 1, op);
-                const char *a = subst(argv[i + 1]);
+                if (strcmp(op, "fchdir") != 0)
+                        need(argc, i, 1, op);
+                const char *a = i + 1 < argc ? subst(argv[i + 1]) : "";
 
                 if (strcmp(op, "read") == 0) {
                         read_fd(op, a, open(a, O_RDONLY));
@@ -351,6 +362,27 @@ int main(int argc, char **argv)
                         }
                         result(op, a, fd, detail);
                         i += 2;
+                } else if (strcmp(op, "openfd") == 0) {
+                        need(argc, i, 2, op);
+                        const char *m = argv[i + 2];
+                        int fl = strcmp(m, "w") == 0 ? O_WRONLY : strcmp(m, "rw") == 0 ? O_RDWR
+                                 : strcmp(m, "path") == 0 ? O_PATH : O_RDONLY;
+                        int fd = open(a, fl);
+                        if (fd >= 0) {
+                                if (dfd >= 0)
+                                        close(dfd);
+                                dfd = fd;
+                                snprintf(detail, sizeof(detail), "fd=%d", fd);
+                        }
+                        result(op, a, fd, detail);
+                        i += 3;
+                } else if (strcmp(op, "usefd") == 0) {
+                        dfd = atoi(a);
+                        result(op, a, 0, NULL);
+                        i += 2;
+                } else if (strcmp(op, "fchdir") == 0) {
+                        result(op, "fd", fchdir(dfd), NULL);
+                        i += 1;
                 } else if (strcmp(op, "at-read") == 0) {
                         read_fd(op, a, openat(dfd, a, O_RDONLY));
                         i += 2;
