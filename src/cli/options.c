@@ -217,10 +217,10 @@ int pt_options_parse(int argc, char **argv, struct pt_options *ret, struct pt_er
                 o.cmd = PT_CMD_POLICY_SHOW;
                 i = 3;
         } else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-                ret->cmd = PT_CMD_HELP;
+                *ret = (struct pt_options){ .cmd = PT_CMD_HELP, .argv = argv + argc };
                 return 0;
         } else if (strcmp(argv[1], "--version") == 0) {
-                ret->cmd = PT_CMD_VERSION;
+                *ret = (struct pt_options){ .cmd = PT_CMD_VERSION, .argv = argv + argc };
                 return 0;
         } else {
                 return pt_error_set(err, -EINVAL, "unknown command \"%s\" (see podtrace --help)", argv[1]);
