@@ -32,14 +32,9 @@ static int push_component(char *buf, size_t *len, const char *c, size_t n)
         return 0;
 }
 
-/*
- * /proc/self and /proc/thread-self name the worker's own process, not podtrace: keep them
- * as written (folded lexically). The access side spells the worker's own /proc entries the
- * same way, so a rule for /proc/self covers them.
- */
-static int canonicalize_proc_self(const char *value, char **ret_path)
+/* Fold an absolute path's ".", ".." and repeated slashes lexically into buf (PATH_MAX bytes). */
+static int fold_lexically(const char *value, char *buf)
 {
-        char buf[PATH_MAX];
         size_t len = 1;
         const char *p = value;
 
@@ -55,6 +50,16 @@ static int canonicalize_proc_self(const char *value, char **ret_path)
                         return r;
                 p = e;
         }
+        return 0;
+}
+
+/*
+ * /proc/self and /proc/thread-self name the worker's own process, not podtrace: keep them
+ * as written (buf: folded lexically). The access side spells the worker's own /proc entries
+ * the same way, so a rule for /proc/self covers them.
+ */
+static int canonicalize_proc_self(const char *buf, char **ret_path)
+{
         if (strncmp(buf, "/proc/thread-self", 17) == 0 && (buf[17] == '\0' || buf[17] == '/')) {
                 /* Any of the worker's own threads: /proc/self/task covers them all. */
                 if (asprintf(ret_path, "/proc/self/task%s", buf + 17) < 0)
@@ -76,9 +81,7 @@ int pt_path_canonicalize(const struct pt_context *ctx, const char *value, char *
         _cleanup_free_ char *abs = NULL;
         char resolved[PATH_MAX];
         size_t n;
-
-        if (names_proc_self(value))
-                return canonicalize_proc_self(value, ret_path);
+        bool dotdot = false;
 
         if (value[0] == '/') {
                 abs = strdup(value);
@@ -93,6 +96,11 @@ int pt_path_canonicalize(const struct pt_context *ctx, const char *value, char *
         n = strlen(abs);
         if (n >= PATH_MAX)
                 return -ENAMETOOLONG;
+
+        /* Judged on the folded form: "//proc/self", "/proc/./self" and a cwd of /proc are the
+         * worker's too, and realpath() would turn them into podtrace's own pid. */
+        if (fold_lexically(abs, resolved) == 0 && names_proc_self(resolved))
+                return canonicalize_proc_self(resolved, ret_path);
 
         /* Find the longest prefix that exists; symlinks are resolved there. */
         size_t cut = n;
@@ -125,11 +133,18 @@ int pt_path_canonicalize(const struct pt_context *ctx, const char *value, char *
                 const char *e = p;
                 while (*e && *e != '/')
                         e++;
+                if (e - p == 2 && p[0] == '.' && p[1] == '.')
+                        dotdot = true;
                 int r = push_component(resolved, &len, p, (size_t)(e - p));
                 if (r < 0)
                         return r;
                 p = e;
         }
+        /* A ".." in the missing part climbed back into the existing part ("/nope/../bin"):
+         * what it lands on may be a symlink, so resolve once more. The result has no "..",
+         * so this recurses once. */
+        if (dotdot)
+                return pt_path_canonicalize(ctx, resolved, ret_path);
         *ret_path = strdup(resolved);
         return *ret_path ? 0 : -ENOMEM;
 }
