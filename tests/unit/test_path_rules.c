@@ -136,6 +136,10 @@ static void test_nonexistent_tail(void **state)
         canon_is(f, "@/link/new/../new2", "@/real/new2");
         canon_is(f, "@/abslink/new/x", "@/real/sub/new/x");
         canon_is(f, "@/link/nope/..", "@/real");
+        /* ".." in the missing part lands on a symlink: resolved too */
+        canon_is(f, "@/nope/../link", "@/real");
+        canon_is(f, "@/nope/../link/sub/../new", "@/real/new");
+        canon_is(f, "@/nope/x/../../abslink/y", "@/real/sub/y");
         /* a file in the middle: ENOTDIR, folded like a missing name */
         canon_is(f, "@/real/sub/file/x", "@/real/sub/file/x");
         canon_is(f, "/nonexistent-pt-unit/a/../b", "/nonexistent-pt-unit/b");
@@ -152,6 +156,19 @@ static void test_proc_self(void **state)
         canon_is(f, "/proc/self//./maps", "/proc/self/maps");
         canon_is(f, "/proc/thread-self", "/proc/self/task");
         canon_is(f, "/proc/thread-self/", "/proc/self/task");
+        /* other spellings of the same, not podtrace's own pid */
+        canon_is(f, "//proc/self/environ", "/proc/self/environ");
+        canon_is(f, "/proc/./self", "/proc/self");
+        canon_is(f, "/proc/../proc/self/maps", "/proc/self/maps");
+        canon_is(f, "/nope/../proc/self/fd", "/proc/self/fd");
+        f->ctx.cwd = "/proc";
+        canon_is(f, "self/status", "/proc/self/status");
+        canon_is(f, "thread-self", "/proc/self/task");
+        f->ctx.cwd = f->dir;
+        /* leaving /proc/self: resolved as usual */
+        char v[PATH_MAX];
+        snprintf(v, sizeof(v), "/proc/self/../..%s/link", f->dir);
+        canon_is(f, v, "@/real");
         /* not /proc/self: resolved normally */
         char *got = NULL;
         assert_int_equal(pt_path_canonicalize(&f->ctx, "/proc/selfish", &got), 0);
