@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * race: the check-to-use race on a path (design 4.1: never CONTINUE on a decision that
+ * depends on worker memory). One thread keeps rewriting what a path means while the main
+ * thread opens it O_RDONLY in a loop; every successful open is read and must never show the
+ * denied file's content.
+ *
+ *   race buf ALLOWED DENIED MARKER N
+ *       a flipper thread rewrites, in place, the path buffer the main thread passes to
+ *       open(): ALLOWED's bytes, then DENIED's, and so on
+ *   race link LINK ALLOWED DENIED MARKER N
+ *       a flipper thread re-points the symlink LINK between ALLOWED and DENIED (symlink to a
+ *       temporary name + rename over LINK); the main thread opens LINK
+ *
+ * MARKER is the start of the denied file's content. Prints one line:
+ *   race MODE: opens=N ok=A eacces=B enoent=C other=D leaked=L seconds=S
+ * and exits 0 (the test judges the numbers); 2 on bad usage.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PATHBUF 4096
+
+static char pathbuf[PATHBUF];
+static const char *allowed, *denied, *link_path;
+static atomic_bool stop;
+static unsigned long flips, flip_errors;
+
+/* Byte by byte through a volatile pointer: the compiler may not turn it into one wide store,
+ * so the syscall can see the old path, the new one, or a mix. */
+static void put_path(const char *src)
+{
+        volatile char *dst = pathbuf;
+        size_t n = strlen(src);
+        for (size_t i = 0; i <= n; i++)
+                dst[i] = src[i];
+}
+
+static void *flip_buf(void *arg)
+{
+        (void)arg;
+        while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+                put_path(denied);
+                put_path(allowed);
+                flips++;
+        }
+        return NULL;
+}
+
+static void *flip_link(void *arg)
+{
+        char tmp[PATHBUF];
+        (void)arg;
+        snprintf(tmp, sizeof(tmp), "%s.tmp", link_path);
+        while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+                const char *target = (flips & 1) ? allowed : denied;
+                unlink(tmp);
+                if (symlink(target, tmp) == 0 && rename(tmp, link_path) == 0)
+                        flips++; /* only the swaps that happened */
+                else
+                        flip_errors++;
+        }
+        return NULL;
+}
+
+int main(int argc, char **argv)
+{
+        bool by_link;
+        const char *marker;
+        long n;
+
+        if (argc == 6 && strcmp(argv[1], "buf") == 0) {
+                by_link = false;
+                allowed = argv[2];
+                denied = argv[3];
+                marker = argv[4];
+                n = atol(argv[5]);
+        } else if (argc == 7 && strcmp(argv[1], "link") == 0) {
+                by_link = true;
+                link_path = argv[2];
+                allowed = argv[3];
+                denied = argv[4];
+                marker = argv[5];
+                n = atol(argv[6]);
+        } else {
+                fprintf(stderr, "usage: race buf ALLOWED DENIED MARKER N | race link LINK ALLOWED DENIED MARKER N\n");
+                return 2;
+        }
+        if (strlen(allowed) >= PATHBUF || strlen(denied) >= PATHBUF) {
+                fprintf(stderr, "race: path too long\n");
+                return 2;
+        }
+        if (by_link) {
+                unlink(link_path);
+                if (symlink(allowed, link_path) < 0) {
+                        perror("race: symlink");
+                        return 2;
+                }
+                snprintf(pathbuf, sizeof(pathbuf), "%s", link_path);
+        } else {
+                put_path(allowed);
+        }
+
+        pthread_t t;
+        if (pthread_create(&t, NULL, by_link ? flip_link : flip_buf, NULL) != 0) {
+                fprintf(stderr, "race: pthread_create failed\n");
+                return 2;
+        }
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        unsigned long ok = 0, eacces = 0, enoent = 0, other = 0, leaked = 0;
+        size_t mlen = strlen(marker);
+        char buf[256];
+        for (long i = 0; i < n; i++) {
+                int fd = open(pathbuf, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                        if (errno == EACCES)
+                                eacces++;
+                        else if (errno == ENOENT)
+                                enoent++;
+                        else
+                                other++;
+                        continue;
+                }
+                ssize_t r = read(fd, buf, sizeof(buf) - 1);
+                close(fd);
+                ok++;
+                if (r > 0 && (size_t)r >= mlen && memcmp(buf, marker, mlen) == 0)
+                        leaked++;
+        }
+        atomic_store(&stop, true);
+        pthread_join(t, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        printf("race %s: opens=%ld ok=%lu eacces=%lu enoent=%lu other=%lu leaked=%lu flips=%lu flip_errors=%lu seconds=%.2f\n",
+               by_link ? "link" : "buf", n, ok, eacces, enoent, other, leaked, flips, flip_errors, secs);
+        return 0;
+}
