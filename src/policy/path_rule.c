@@ -102,8 +102,14 @@ int pt_path_canonicalize(const struct pt_context *ctx, const char *value, char *
         if (fold_lexically(abs, resolved) == 0 && names_proc_self(resolved))
                 return canonicalize_proc_self(resolved, ret_path);
 
-        /* Find the longest prefix that exists; symlinks are resolved there. */
+        /*
+         * Find the longest prefix that exists; symlinks are resolved there. Prefixes end at a
+         * component, never at a '/': realpath("/usr/bin/python3/") fails with ENOTDIR where
+         * "/usr/bin/python3" resolves the link to the file.
+         */
         size_t cut = n;
+        while (cut > 1 && abs[cut - 1] == '/')
+                cut--;
         for (;;) {
                 char saved = abs[cut];
                 abs[cut] = '\0';
@@ -114,12 +120,14 @@ int pt_path_canonicalize(const struct pt_context *ctx, const char *value, char *
                         break;
                 if (e != ENOENT && e != ENOTDIR)
                         return -e;
-                while (cut > 0 && abs[cut - 1] == '/')
-                        cut--;
+                if (cut <= 1) {
+                        cut = 0;
+                        break;
+                }
                 while (cut > 0 && abs[cut - 1] != '/')
                         cut--;
-                if (cut == 0)
-                        break;
+                while (cut > 1 && abs[cut - 1] == '/')
+                        cut--;
         }
         if (cut == 0)
                 strcpy(resolved, "/");

@@ -13,7 +13,8 @@ struct fixture {
 
 /*
  * <dir>/real/sub/file, <dir>/link -> real (relative), <dir>/abslink -> <dir>/real/sub
- * (absolute), <dir>/chain -> link, <dir>/loop -> loop, <dir>/dangle -> nothere.
+ * (absolute), <dir>/chain -> link, <dir>/loop -> loop, <dir>/dangle -> nothere,
+ * <dir>/filelink -> real/sub/file.
  */
 static int setup(void **state)
 {
@@ -28,6 +29,7 @@ static int setup(void **state)
         make_symlink("link", f->dir, "chain");
         make_symlink("loop", f->dir, "loop");
         make_symlink("nothere", f->dir, "dangle");
+        make_symlink("real/sub/file", f->dir, "filelink");
         f->ctx.cwd = f->dir;
         f->ctx.path_env = "/nonexistent";
         pt_policy_init(&f->p);
@@ -118,6 +120,15 @@ static void test_symlinks(void **state)
         /* ".." after a symlink is physical, as the kernel resolves it */
         canon_is(f, "@/abslink/..", "@/real");
         canon_is(f, "@/abslink/../..", "@");
+        /* a link to a file, with a trailing slash (ENOTDIR for realpath) or more below it */
+        canon_is(f, "@/filelink", "@/real/sub/file");
+        canon_is(f, "@/filelink/", "@/real/sub/file");
+        canon_is(f, "@/filelink//", "@/real/sub/file");
+        canon_is(f, "@/filelink/x", "@/real/sub/file/x");
+        canon_is(f, "@/link/", "@/real");
+        /* a dangling link stays as written: nothing to resolve yet */
+        canon_is(f, "@/dangle", "@/dangle");
+        canon_is(f, "@/dangle/x", "@/dangle/x");
 }
 
 static void test_nonexistent_tail(void **state)
