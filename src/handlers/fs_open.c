@@ -69,6 +69,24 @@ static bool can_continue(const struct pt_call *c, const struct pt_fs_target *t, 
         return true;
 }
 
+/*
+ * An O_PATH open. SECCOMP_IOCTL_NOTIF_ADDFD cannot transfer O_PATH files (the kernel's
+ * fget() skips them), and a plain reply would let a racing thread choose the object. The
+ * decision for O_PATH is read permission, so the worker gets the same object opened for
+ * reading instead: it works as a dirfd, for fstat, fchdir and /proc/self/fd reopening like
+ * the O_PATH fd would. Where that would have side effects or is impossible (symlinks, FIFOs,
+ * devices, files the worker may not read), the open is refused: docs/policy.md.
+ */
+static int open_path_substitute(struct pt_fs_target *t)
+{
+        if (!S_ISREG(t->st.st_mode) && !S_ISDIR(t->st.st_mode))
+                return -EACCES;
+        char path[32];
+        pt_fs_obj_path(t, path);
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (S_ISDIR(t->st.st_mode) ? O_DIRECTORY : 0));
+        return fd < 0 ? -errno : fd;
+}
+
 static int do_open(struct pt_call *c, struct pt_fs_target *t, uint64_t flags, uint64_t mode)
 {
         /* Our copy is always close-on-exec; the worker's comes from ADDFD's newfd_flags. O_NOCTTY
@@ -76,7 +94,7 @@ static int do_open(struct pt_call *c, struct pt_fs_target *t, uint64_t flags, ui
         uint64_t f = (flags & ~(uint64_t)O_CLOEXEC) | O_CLOEXEC | O_NOCTTY;
         int fd;
 
-        if (t->parent >= 0) {
+        if (t->parent >= 0 && !(flags & O_PATH)) {
                 struct open_how how = {
                         .flags = f,
                         .mode = (flags & (O_CREAT | TMPFILE_BIT)) ? mode : 0,
@@ -106,7 +124,7 @@ static int do_open(struct pt_call *c, struct pt_fs_target *t, uint64_t flags, ui
                 if ((flags & O_DIRECTORY) && !S_ISDIR(t->st.st_mode))
                         return -ENOTDIR;
                 if (flags & O_PATH)
-                        return TAKE_FD(t->obj); /* already an O_PATH fd with the same follow rule */
+                        return open_path_substitute(t);
                 if (S_ISLNK(t->st.st_mode))
                         return -ELOOP;
         }
