@@ -14,6 +14,7 @@ printf 'SECRET-S\n' > "$S/allowed/secret/s.txt"
 printf 'DENIED-D\n' > "$S/denied/d.txt"
 ln -s sub/b.txt "$S/allowed/rel_link"
 POL=(--allow-read="$S/allowed" --deny-read="$S/allowed/secret")
+A_=$S/allowed
 
 # --- absolute paths ------------------------------------------------------------------------
 run_pt run "${POL[@]}" -- "$F" \
@@ -58,6 +59,14 @@ want "readdir $S/allowed/secret: EACCES" "readdir of the carve-out denied"
 want_err_re "^podtrace: denied read access to \"$S/denied/d.txt\" \(fsop\[[0-9]+\] open(at)?\); to allow it, run again with --allow-read=$S/denied/d.txt\$" \
     "the denial notice names the path, the process and the fix"
 want_err_re "^podtrace: denied read access to \"$S/allowed/secret/s.txt\"" "the carve-out denial has a notice"
+
+# --- openat2 called directly -------------------------------------------------------------
+run_pt run "${POL[@]}" -- "$F" openat2 "$A_/a.txt" 0 openat2 "$S/denied/d.txt" 0 \
+    openat2 "$A_/secret/s.txt" 0 openat2 "$S/denied/d.txt" beneath
+want "openat2 $A_/a.txt: ok ALLOWED-A" "openat2 (no RESOLVE flags) of an allowed file"
+want "openat2 $S/denied/d.txt: EACCES" "openat2 of a denied file: EACCES"
+want "openat2 $A_/secret/s.txt: EACCES" "openat2 of the carve-out: EACCES"
+want_re "^openat2 $S/denied/d.txt: (EACCES|ENOSYS|EXDEV)\$" "openat2 with RESOLVE_BENEATH never opens a denied file"
 
 # --- the same outcomes with every open emulated by the supervisor -------------------------
 run_pt run --no-landlock "${POL[@]}" -- "$F" \

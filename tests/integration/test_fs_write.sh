@@ -169,6 +169,36 @@ check "host: the untouched file outside the policy is unchanged" file_is "$S/non
 want_err_re "^podtrace: denied write access to \"$S/ro/new.txt\" \(fsop\[[0-9]+\] open(at)?\); to allow it, run again with --allow-write=$S/ro/new.txt\$" \
     "the write-denial notice names the fix"
 
+# --- mknod, RENAME_EXCHANGE, O_TMPFILE and linking an fd by its /proc name -------------------
+printf 'EX-W' > "$S/w/ex_w"
+printf 'EX-WO' > "$S/wo/ex_wo"
+printf 'EX-W2' > "$S/w/ex_w2"
+printf 'EX-RO' > "$S/ro/ex_ro"
+run_pt run "${POL[@]}" -- "$F" \
+    mkfifo "$S/w/fifo" mkfifo "$S/ro/fifo" mkfifo "$S/w/secret/fifo" \
+    exchange "$S/w/ex_w" "$S/wo/ex_wo" exchange "$S/w/ex_w2" "$S/ro/ex_ro" \
+    tmpfile "$S/ro" tmpfile "$S/w" linkfd "$S/w/from_tmpfile" linkfd "$S/ro/from_tmpfile" \
+    openfd "$S/wo/f" w linkfd "$S/w/stolen"
+want "mkfifo $S/w/fifo: ok" "mknod(FIFO) where write is allowed"
+check "host: the fifo exists" test -p "$S/w/fifo"
+want "mkfifo $S/ro/fifo: EACCES" "mknod(FIFO) in a read-only dir denied"
+want "mkfifo $S/w/secret/fifo: EACCES" "mknod(FIFO) in the carve-out denied"
+check "host: no fifo in the read-only dir or the carve-out" test ! -e "$S/ro/fifo" -a ! -e "$S/w/secret/fifo"
+want "exchange $S/w/ex_w $S/wo/ex_wo: EACCES" "RENAME_EXCHANGE with a read-denied (write-only) file denied: it would move it into a readable place"
+check "host: the exchange did not happen" file_is "$S/w/ex_w" EX-W
+check "host: ... on either side" file_is "$S/wo/ex_wo" EX-WO
+want "exchange $S/w/ex_w2 $S/ro/ex_ro: EACCES" "RENAME_EXCHANGE with a read-only file denied"
+check "host: the read-only side is unchanged" file_is "$S/ro/ex_ro" EX-RO
+want "tmpfile $S/ro: EACCES" "O_TMPFILE in a read-only dir denied"
+want_re "^tmpfile $S/w: ok fd=[0-9]+\$" "O_TMPFILE in the writable dir"
+want "linkfd $S/w/from_tmpfile: ok" "linking the O_TMPFILE into the writable dir"
+check "host: the linked tmpfile exists" test -f "$S/w/from_tmpfile"
+want "linkfd $S/ro/from_tmpfile: EACCES" "linking an fd into a read-only dir denied"
+check "host: nothing linked into the read-only dir" test ! -e "$S/ro/from_tmpfile"
+want_re "^openfd $S/wo/f: ok fd=[0-9]+\$" "an O_WRONLY fd on a write-only file"
+want "linkfd $S/w/stolen: EACCES" "linking a read-denied file (by its /proc/self/fd name) into a readable dir denied"
+check "host: the read-denied file was not linked into the readable dir" test ! -e "$S/w/stolen"
+
 # --- dirfd-relative and cwd-relative writes -------------------------------------------------
 run_pt run "${POL[@]}" -- "$F" opendir "$S/w" \
     at-write at_new.txt AT at-write secret/at_new.txt AT at-write ../ro/at_new.txt AT \

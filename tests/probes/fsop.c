@@ -25,6 +25,11 @@
  *   bind-unix PATH | connect-unix PATH   an AF_UNIX stream socket bound/connected at PATH
  *                          (@NAME: the abstract name NAME)
  *   chdir PATH
+ *   openat2 PATH RESOLVE   raw openat2(AT_FDCWD, PATH, {O_RDONLY, resolve}) (RESOLVE: 0 or beneath)
+ *   mkfifo PATH            mknod(S_IFIFO)
+ *   exchange A B           renameat2(RENAME_EXCHANGE)
+ *   tmpfile DIR            open(DIR, O_TMPFILE|O_WRONLY) and keep the fd
+ *   linkfd NEWPATH         linkat("/proc/self/fd/<kept fd>", NEWPATH, AT_SYMLINK_FOLLOW)
  *   opendir PATH           open(O_RDONLY|O_DIRECTORY) and keep the fd; later arguments
  *                          have "{fd}" replaced by its number (dirfd-relative ops below)
  *   openfd PATH MODE       open with MODE r, w, rw or path (O_PATH) and keep the fd likewise
@@ -48,6 +53,7 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/xattr.h>
+#include <linux/openat2.h>
 #include <unistd.h>
 
 static int dfd = -1;
@@ -348,6 +354,37 @@ int main(int argc, char **argv)
                         i += 3;
                 } else if (strcmp(op, "bind-unix") == 0 || strcmp(op, "connect-unix") == 0) {
                         result(op, a, unix_sock(a, op[0] == 'b'), NULL);
+                        i += 2;
+                } else if (strcmp(op, "openat2") == 0) {
+                        need(argc, i, 2, op);
+                        struct open_how how = { .flags = O_RDONLY,
+                                                .resolve = strcmp(argv[i + 2], "beneath") == 0 ? RESOLVE_BENEATH : 0 };
+                        read_fd(op, a, (int)syscall(SYS_openat2, AT_FDCWD, a, &how, sizeof(how)));
+                        i += 3;
+                } else if (strcmp(op, "mkfifo") == 0) {
+                        result(op, a, mknod(a, S_IFIFO | 0644, 0), NULL);
+                        i += 2;
+                } else if (strcmp(op, "exchange") == 0) {
+                        need(argc, i, 2, op);
+                        const char *b = subst(argv[i + 2]);
+                        char both[8300];
+                        snprintf(both, sizeof(both), "%s %s", a, b);
+                        result(op, both, renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE), NULL);
+                        i += 3;
+                } else if (strcmp(op, "tmpfile") == 0) {
+                        int fd = open(a, O_TMPFILE | O_WRONLY, 0644);
+                        if (fd >= 0) {
+                                if (dfd >= 0)
+                                        close(dfd);
+                                dfd = fd;
+                                snprintf(detail, sizeof(detail), "fd=%d", fd);
+                        }
+                        result(op, a, fd, detail);
+                        i += 2;
+                } else if (strcmp(op, "linkfd") == 0) {
+                        char src[64];
+                        snprintf(src, sizeof(src), "/proc/self/fd/%d", dfd);
+                        result(op, a, linkat(AT_FDCWD, src, AT_FDCWD, a, AT_SYMLINK_FOLLOW), NULL);
                         i += 2;
                 } else if (strcmp(op, "chdir") == 0) {
                         result(op, a, chdir(a), NULL);
