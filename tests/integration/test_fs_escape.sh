@@ -100,6 +100,19 @@ run_escape landlock
 no_err_re "DECOY|$A/d.txt\"" "landlock: the decoy was never the decided path"
 run_escape no-landlock --no-landlock
 
+# --- the rule side: symlinks in --allow/--deny paths are resolved at start-up ---------------
+mkdir -p "$S/real/inner"
+printf 'REAL-R\n' > "$S/real/r.txt"
+printf 'REAL-INNER\n' > "$S/real/inner/i.txt"
+ln -s real "$S/rule_link"
+ln -s "$S/real/inner" "$S/inner_link"
+run_pt run --allow-read="$S/rule_link" --deny-read="$S/inner_link" -- "$F" \
+    read "$S/real/r.txt" read "$S/rule_link/r.txt" read "$S/real/inner/i.txt" read "$S/rule_link/inner/i.txt"
+want "read $S/real/r.txt: ok REAL-R" "an allow rule given as a symlink covers its target"
+want "read $S/rule_link/r.txt: ok REAL-R" "... reached through the symlink too"
+want "read $S/real/inner/i.txt: EACCES" "a deny rule given as a symlink covers its target"
+want "read $S/rule_link/inner/i.txt: EACCES" "... reached through the other symlink too"
+
 # The same probes natively (no podtrace, everything readable) give the kernel's answers for
 # the cases that do not depend on the policy: podtrace must agree with them.
 "$F" read "$A/loop1" read "$A/c1" read "$A/c0" read "$A/a.txt/../a.txt" read "$A/dir_out_inner/../d.txt" \

@@ -60,6 +60,27 @@ want_err_re "^podtrace: denied read access to \"$S/denied/d.txt\" \(fsop\[[0-9]+
     "the denial notice names the path, the process and the fix"
 want_err_re "^podtrace: denied read access to \"$S/allowed/secret/s.txt\"" "the carve-out denial has a notice"
 
+# --- rule matching is by path component, not by string prefix; odd names -----------------
+mkdir -p "$S/allowedX" "$S/allowed/secretive" "$S/allowed/sp ace" "$S/allowed/ünï"
+printf 'PREFIX-X\n' > "$S/allowedX/x.txt"
+printf 'SECRETIVE\n' > "$S/allowed/secretive/t.txt"
+printf 'SECRET-FILE\n' > "$S/allowed/secret.txt"
+printf 'SPACE\n' > "$S/allowed/sp ace/f"
+printf 'UNICODE\n' > "$S/allowed/ünï/f"
+printf 'NEWLINE\n' > "$S/allowed/new
+line"
+run_pt run "${POL[@]}" -- "$F" read "$S/allowedX/x.txt" read "$S/allowed/secretive/t.txt" \
+    read "$S/allowed/secret.txt" read "$S/allowed/sp ace/f" read "$S/allowed/ünï/f" read "$S/allowed/new
+line" read "$S/allowed//secret//s.txt" read "$S/allowed/./secret/./s.txt"
+want "read $S/allowedX/x.txt: EACCES" "--allow-read=D does not cover DX (a sibling sharing the prefix)"
+want "read $S/allowed/secretive/t.txt: ok SECRETIVE" "--deny-read=D/secret does not cover D/secretive"
+want "read $S/allowed/secret.txt: ok SECRET-FILE" "--deny-read=D/secret does not cover D/secret.txt"
+want "read $S/allowed/sp ace/f: ok SPACE" "a name with a space"
+want "read $S/allowed/ünï/f: ok UNICODE" "a UTF-8 name"
+want "line: ok NEWLINE" "a name with a newline (the result line after the name's newline)"
+want "read $S/allowed//secret//s.txt: EACCES" "the carve-out spelled with //"
+want "read $S/allowed/./secret/./s.txt: EACCES" "the carve-out spelled with /./"
+
 # --- openat2 called directly -------------------------------------------------------------
 run_pt run "${POL[@]}" -- "$F" openat2 "$A_/a.txt" 0 openat2 "$S/denied/d.txt" 0 \
     openat2 "$A_/secret/s.txt" 0 openat2 "$S/denied/d.txt" beneath
