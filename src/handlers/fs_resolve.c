@@ -386,11 +386,25 @@ static int normalize_lexical(const char *in, char *out, size_t size)
  * component before the point it reached), so no readlink is needed. Returns 1 when it
  * answered (t filled: an object, or an error with a decidable canon), 0 to fall back.
  */
+static bool has_dotdot(const char *p)
+{
+        for (const char *s = p; (s = strstr(s, "..")); s += 2)
+                if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
+                        return true;
+        return false;
+}
+
 static int resolve_fast(struct pt_call *c, int dirfd, const char *path, unsigned flags, struct pt_fs_target *t,
                         int *ret_err)
 {
         char joined[PATH_MAX];
         const char *abs = path;
+
+        /* With "..", an error past a missing component would be decided on a name the
+         * kernel never reached ("/a/X/../b" probing whether /a/X exists): the full resolver
+         * decides errors on what it really reached. */
+        if (has_dotdot(path))
+                return 0;
 
         if (path[0] != '/') {
                 /* The worker's cwd or dirfd as a path (from its view; a deleted or unreachable
