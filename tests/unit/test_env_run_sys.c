@@ -174,6 +174,8 @@ static void test_find_on_path(void **state)
         found_at(f, "noexec", NULL);           /* not executable */
         found_at(f, "both", "bin2/both");      /* like execvp: a directory is not a program */
         found_at(f, "absent", NULL);
+        found_at(f, "..", NULL);               /* "<dir>/bin1/.." is a directory */
+        found_at(f, ".", NULL);
 
         f->ctx.path_env = "";
         found_at(f, "prog", NULL);
