@@ -22,7 +22,7 @@ printf 'DENIED-MARKER\n' > "$S/d/secret/file.txt"
 # judge LABEL MIN_OPENS: the last run's line shows >= MIN_OPENS opens, both outcomes, no leak
 judge() {
     local l=$1 min=$2 line opens ok eacces leaked
-    line=$(printf '%s\n' "$OUT" | grep -E '^race (buf|link): ' | tail -1)
+    line=$(printf '%s\n' "$OUT" | grep -E '^race (buf|sbuf|link): ' | tail -1)
     if [ -z "$line" ]; then
         soft_fail "$l: no result line (exit $RC)
 --- stdout:
@@ -61,6 +61,15 @@ run_pt run -q --no-landlock --allow-read="$S/d" --deny-read="$S/d/secret" -- \
     "$R" buf "$S/d/public/file.txt" "$S/d/secret/file.txt" DENIED-MARKER "$N"
 judge "buffer flip, carve-out, --no-landlock" "$N"
 
+# --- the same with stat(): a leak is the denied file's inode in a successful stat ----------
+INO=$(stat -c %i "$S/bbbb/file.txt")
+OUT=$("$R" sbuf "$S/aaaa/file.txt" "$S/bbbb/file.txt" "$INO" 20000)
+check "native stat: the probe does see the denied inode when nothing enforces" grep -Eq 'leaked=[1-9]' <<<"$OUT"
+run_pt run -q --allow-read="$S/aaaa" -- "$R" sbuf "$S/aaaa/file.txt" "$S/bbbb/file.txt" "$INO" "$N"
+judge "stat buffer flip, default flags" "$N"
+run_pt run -q --no-landlock --allow-read="$S/aaaa" -- "$R" sbuf "$S/aaaa/file.txt" "$S/bbbb/file.txt" "$INO" "$N"
+judge "stat buffer flip, --no-landlock" "$N"
+
 # --- a symlink the worker re-points between the allowed and the denied file -------------
 run_pt run -q --allow-read="$S/aaaa,$S/w" --allow-write="$S/w" -- \
     "$R" link "$S/w/link" "$S/aaaa/file.txt" "$S/bbbb/file.txt" DENIED-MARKER "$NLINK"
@@ -70,5 +79,13 @@ run_pt run -q --allow-read="$S/d,$S/w" --deny-read="$S/d/secret" --allow-write="
     "$R" link "$S/w/link" "$S/d/public/file.txt" "$S/d/secret/file.txt" DENIED-MARKER "$NLINK"
 judge "symlink swap, carve-out" "$NLINK"
 check "symlink swap (carve-out): the link was re-pointed" grep -Eq 'flips=[1-9]' <<<"$OUT"
+# the swapped symlink is a directory component: LINK/file.txt, LINK -> aaaa or bbbb
+run_pt run -q --allow-read="$S/aaaa,$S/w" --allow-write="$S/w" -- \
+    "$R" link "$S/w/dirlink" "$S/aaaa" "$S/bbbb" DENIED-MARKER "$NLINK" file.txt
+judge "directory symlink swap, default flags" "$NLINK"
+check "directory symlink swap: the link was re-pointed" grep -Eq 'flips=[1-9]' <<<"$OUT"
+run_pt run -q --no-landlock --allow-read="$S/aaaa,$S/w" --allow-write="$S/w" -- \
+    "$R" link "$S/w/dirlink" "$S/aaaa" "$S/bbbb" DENIED-MARKER "$NLINK" file.txt
+judge "directory symlink swap, --no-landlock" "$NLINK"
 
 finish

@@ -8,9 +8,13 @@
  *   race buf ALLOWED DENIED MARKER N
  *       a flipper thread rewrites, in place, the path buffer the main thread passes to
  *       open(): ALLOWED's bytes, then DENIED's, and so on
- *   race link LINK ALLOWED DENIED MARKER N
+ *   race sbuf ALLOWED DENIED INODE N
+ *       as buf, with stat() instead of open(): a leak is a successful stat that shows the
+ *       denied file's inode number INODE
+ *   race link LINK ALLOWED DENIED MARKER N [SUFFIX]
  *       a flipper thread re-points the symlink LINK between ALLOWED and DENIED (symlink to a
- *       temporary name + rename over LINK); the main thread opens LINK
+ *       temporary name + rename over LINK); the main thread opens LINK, or LINK/SUFFIX when
+ *       ALLOWED and DENIED are directories (the swap is then a directory component)
  *
  * MARKER is the start of the denied file's content. Prints one line:
  *   race MODE: opens=N ok=A eacces=B enoent=C other=D leaked=L seconds=S
@@ -24,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,17 +78,18 @@ static void *flip_link(void *arg)
 
 int main(int argc, char **argv)
 {
-        bool by_link;
+        bool by_link, by_stat = false;
         const char *marker;
         long n;
 
-        if (argc == 6 && strcmp(argv[1], "buf") == 0) {
+        if (argc == 6 && (strcmp(argv[1], "buf") == 0 || strcmp(argv[1], "sbuf") == 0)) {
                 by_link = false;
+                by_stat = argv[1][0] == 's';
                 allowed = argv[2];
                 denied = argv[3];
                 marker = argv[4];
                 n = atol(argv[5]);
-        } else if (argc == 7 && strcmp(argv[1], "link") == 0) {
+        } else if ((argc == 7 || argc == 8) && strcmp(argv[1], "link") == 0) {
                 by_link = true;
                 link_path = argv[2];
                 allowed = argv[3];
@@ -91,7 +97,7 @@ int main(int argc, char **argv)
                 marker = argv[5];
                 n = atol(argv[6]);
         } else {
-                fprintf(stderr, "usage: race buf ALLOWED DENIED MARKER N | race link LINK ALLOWED DENIED MARKER N\n");
+                fprintf(stderr, "usage: race buf|sbuf ALLOWED DENIED MARKER|INODE N | race link LINK ALLOWED DENIED MARKER N [SUFFIX]\n");
                 return 2;
         }
         if (strlen(allowed) >= PATHBUF || strlen(denied) >= PATHBUF) {
@@ -104,7 +110,7 @@ int main(int argc, char **argv)
                         perror("race: symlink");
                         return 2;
                 }
-                snprintf(pathbuf, sizeof(pathbuf), "%s", link_path);
+                snprintf(pathbuf, sizeof(pathbuf), "%s%s%s", link_path, argc == 8 ? "/" : "", argc == 8 ? argv[7] : "");
         } else {
                 put_path(allowed);
         }
@@ -119,7 +125,24 @@ int main(int argc, char **argv)
         unsigned long ok = 0, eacces = 0, enoent = 0, other = 0, leaked = 0;
         size_t mlen = strlen(marker);
         char buf[256];
+        unsigned long long denied_ino = strtoull(marker, NULL, 10);
         for (long i = 0; i < n; i++) {
+                if (by_stat) {
+                        struct stat st;
+                        if (stat(pathbuf, &st) < 0) {
+                                if (errno == EACCES)
+                                        eacces++;
+                                else if (errno == ENOENT)
+                                        enoent++;
+                                else
+                                        other++;
+                                continue;
+                        }
+                        ok++;
+                        if ((unsigned long long)st.st_ino == denied_ino)
+                                leaked++;
+                        continue;
+                }
                 int fd = open(pathbuf, O_RDONLY | O_CLOEXEC);
                 if (fd < 0) {
                         if (errno == EACCES)
@@ -141,6 +164,6 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         printf("race %s: opens=%ld ok=%lu eacces=%lu enoent=%lu other=%lu leaked=%lu flips=%lu flip_errors=%lu seconds=%.2f\n",
-               by_link ? "link" : "buf", n, ok, eacces, enoent, other, leaked, flips, flip_errors, secs);
+               by_link ? "link" : by_stat ? "sbuf" : "buf", n, ok, eacces, enoent, other, leaked, flips, flip_errors, secs);
         return 0;
 }
