@@ -70,6 +70,17 @@ judge "stat buffer flip, default flags" "$N"
 run_pt run -q --no-landlock --allow-read="$S/aaaa" -- "$R" sbuf "$S/aaaa/file.txt" "$S/bbbb/file.txt" "$INO" "$N"
 judge "stat buffer flip, --no-landlock" "$N"
 
+# --- the cwd switched under a relative open (fchdir is not notified); the denied dir is stdin --
+mkdir -p "$S/cwd_ok" "$S/cwd_no"
+printf 'ALLOWED-MARKER\n' > "$S/cwd_ok/f"
+printf 'DENIED-MARKER\n' > "$S/cwd_no/f"
+OUT=$("$R" cwd "$S/cwd_ok" f DENIED-MARKER 20000 < "$S/cwd_no")
+check "native cwd race: the probe does read the denied file when nothing enforces" grep -Eq 'leaked=[1-9]' <<<"$OUT"
+run_pt run -q --allow-read="$S/cwd_ok" -- "$R" cwd "$S/cwd_ok" f DENIED-MARKER "$N" < "$S/cwd_no"
+judge "cwd flip, default flags" "$N"
+run_pt run -q --no-landlock --allow-read="$S/cwd_ok" -- "$R" cwd "$S/cwd_ok" f DENIED-MARKER "$N" < "$S/cwd_no"
+judge "cwd flip, --no-landlock" "$N"
+
 # --- a symlink the worker re-points between the allowed and the denied file -------------
 run_pt run -q --allow-read="$S/aaaa,$S/w" --allow-write="$S/w" -- \
     "$R" link "$S/w/link" "$S/aaaa/file.txt" "$S/bbbb/file.txt" DENIED-MARKER "$NLINK"

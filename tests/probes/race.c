@@ -11,6 +11,10 @@
  *   race sbuf ALLOWED DENIED INODE N
  *       as buf, with stat() instead of open(): a leak is a successful stat that shows the
  *       denied file's inode number INODE
+ *   race cwd ALLOWED_DIR NAME MARKER N
+ *       a flipper thread switches the shared cwd with fchdir (not a notified call) between
+ *       ALLOWED_DIR and the directory open on stdin (a denied one, handed over by the
+ *       caller); the main thread opens the relative NAME, present in both
  *   race link LINK ALLOWED DENIED MARKER N [SUFFIX]
  *       a flipper thread re-points the symlink LINK between ALLOWED and DENIED (symlink to a
  *       temporary name + rename over LINK); the main thread opens LINK, or LINK/SUFFIX when
@@ -60,6 +64,20 @@ static void *flip_buf(void *arg)
         return NULL;
 }
 
+static int cwd_fd = -1;
+
+static void *flip_cwd(void *arg)
+{
+        (void)arg;
+        while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+                if (fchdir(0) == 0 && fchdir(cwd_fd) == 0)
+                        flips++;
+                else
+                        flip_errors++;
+        }
+        return NULL;
+}
+
 static void *flip_link(void *arg)
 {
         char tmp[PATHBUF];
@@ -78,7 +96,7 @@ static void *flip_link(void *arg)
 
 int main(int argc, char **argv)
 {
-        bool by_link, by_stat = false;
+        bool by_link, by_stat = false, by_cwd = false;
         const char *marker;
         long n;
 
@@ -89,6 +107,18 @@ int main(int argc, char **argv)
                 denied = argv[3];
                 marker = argv[4];
                 n = atol(argv[5]);
+        } else if (argc == 6 && strcmp(argv[1], "cwd") == 0) {
+                by_link = false;
+                by_cwd = true;
+                allowed = argv[3];
+                denied = argv[3];
+                marker = argv[4];
+                n = atol(argv[5]);
+                cwd_fd = open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (cwd_fd < 0 || fchdir(cwd_fd) < 0) {
+                        perror("race: the allowed dir");
+                        return 2;
+                }
         } else if ((argc == 7 || argc == 8) && strcmp(argv[1], "link") == 0) {
                 by_link = true;
                 link_path = argv[2];
@@ -97,7 +127,7 @@ int main(int argc, char **argv)
                 marker = argv[5];
                 n = atol(argv[6]);
         } else {
-                fprintf(stderr, "usage: race buf|sbuf ALLOWED DENIED MARKER|INODE N | race link LINK ALLOWED DENIED MARKER N [SUFFIX]\n");
+                fprintf(stderr, "usage: race buf|sbuf ALLOWED DENIED MARKER|INODE N | race cwd DIR NAME MARKER N | race link LINK ALLOWED DENIED MARKER N [SUFFIX]\n");
                 return 2;
         }
         if (strlen(allowed) >= PATHBUF || strlen(denied) >= PATHBUF) {
@@ -116,7 +146,7 @@ int main(int argc, char **argv)
         }
 
         pthread_t t;
-        if (pthread_create(&t, NULL, by_link ? flip_link : flip_buf, NULL) != 0) {
+        if (pthread_create(&t, NULL, by_cwd ? flip_cwd : by_link ? flip_link : flip_buf, NULL) != 0) {
                 fprintf(stderr, "race: pthread_create failed\n");
                 return 2;
         }
@@ -164,6 +194,6 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         printf("race %s: opens=%ld ok=%lu eacces=%lu enoent=%lu other=%lu leaked=%lu flips=%lu flip_errors=%lu seconds=%.2f\n",
-               by_link ? "link" : by_stat ? "sbuf" : "buf", n, ok, eacces, enoent, other, leaked, flips, flip_errors, secs);
+               by_cwd ? "cwd" : by_link ? "link" : by_stat ? "sbuf" : "buf", n, ok, eacces, enoent, other, leaked, flips, flip_errors, secs);
         return 0;
 }
