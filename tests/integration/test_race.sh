@@ -22,7 +22,7 @@ printf 'DENIED-MARKER\n' > "$S/d/secret/file.txt"
 # judge LABEL MIN_OPENS: the last run's line shows >= MIN_OPENS opens, both outcomes, no leak
 judge() {
     local l=$1 min=$2 line opens ok eacces leaked
-    line=$(printf '%s\n' "$OUT" | grep -E '^race (buf|sbuf|link): ' | tail -1)
+    line=$(printf '%s\n' "$OUT" | grep -E '^race (buf|sbuf|cwd|link): ' | tail -1)
     if [ -z "$line" ]; then
         soft_fail "$l: no result line (exit $RC)
 --- stdout:
