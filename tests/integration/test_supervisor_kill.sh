@@ -37,13 +37,15 @@ lines_at_least() { [ "$(wc -l < "$1")" -ge "$2" ]; }
     > "$S/pt.out" 2> "$S/pt.err" &
 PT=$!
 wait_for 100 lines_at_least "$S/out" 300 || { kill -9 "$PT"; fail "the worker tree did not start (out: $(wc -l < "$S/out") lines; stderr: $(cat "$S/pt.err"))"; }
-wait_for 30 test "$(grep -c '^P2 ' "$S/out")" -gt 0 || true
+all_started() { [ "$(grep -c '^P2 ' "$S/out")" -gt 0 ] && [ "$(grep -c '^P99 ' "$S/out")" -gt 0 ]; }
+wait_for 30 all_started || true
 TREE=$(descendants "$PT")
 ntree=$(echo "$TREE" | grep -c .)
 echo "# podtrace $PT, tree: $(echo $TREE)"
-check "the sandbox tree has init, the worker, 2 looping children and a sleeper (>= 5 processes)" test "$ntree" -ge 5
-check "every looping process made notified syscalls before the kill" \
-    test "$(cut -d' ' -f1 "$S/out" | sort -u | paste -sd,)" = "P0,P1,P2"
+check "the sandbox tree has init, the worker, 2 looping children, a sleeper and a daemon (>= 6 processes)" \
+    test "$ntree" -ge 6
+check "every looping process (the daemon too) made notified syscalls before the kill" \
+    test "$(cut -d' ' -f1 "$S/out" | sort -u | paste -sd,)" = "P0,P1,P2,P99"
 
 kill -9 "$PT"
 wait "$PT" 2>/dev/null

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * loop: a worker tree that keeps making notified syscalls, for killing the supervisor under
- * it. It forks CHILDREN children that loop too, plus one that only sleeps (no syscalls to
- * notice), then loops itself. Each iteration: stat(STATPATH), then open(OUT, O_WRONLY|
+ * it. It forks CHILDREN children that loop too, one that only sleeps (no syscalls to
+ * notice) and a daemon (double fork + setsid, reparented to the sandbox's init) that loops
+ * with tag 99, then loops itself. Each iteration: stat(STATPATH), then open(OUT, O_WRONLY|
  * O_APPEND) (both notified), and through that fd one line "TAG I ok NANOS" where NANOS is
  * CLOCK_REALTIME after the open returned. A failed open is reported on stderr only.
  *
@@ -45,14 +46,21 @@ int main(int argc, char **argv)
                 return 2;
         }
         int children = atoi(argv[3]);
-        for (int k = 1; k <= children + 1; k++) {
+        for (int k = 1; k <= children + 2; k++) {
                 pid_t p = fork();
                 if (p < 0) {
                         perror("loop: fork");
                         return 2;
                 }
                 if (p == 0) {
-                        if (k == children + 1)
+                        if (k == children + 1) {
+                                /* the daemon: its parent exits at once */
+                                if (fork() != 0)
+                                        _exit(0);
+                                setsid();
+                                run(argv[1], argv[2], 99);
+                        }
+                        if (k == children + 2)
                                 for (;;)
                                         pause(); /* a quiet member of the tree */
                         run(argv[1], argv[2], k);
