@@ -29,7 +29,7 @@ while True:
         c.close()
 EOF
 DAEMON=$!
-trap 'kill $DAEMON 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+trap 'kill $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null; rm -rf "$SCRATCH"' EXIT
 for _ in $(seq 50); do [ -e "$S/accepted.ready" ] && break; sleep 0.1; done
 [ -e "$S/accepted.ready" ] || fail "the host socket daemon did not start"
 "$F" connect-unix "$S/none/daemon.sock" > "$S/native.txt"
