@@ -247,10 +247,6 @@ int pt_options_parse(int argc, char **argv, struct pt_options *ret, struct pt_er
                 o.cmd = cmd;
         o.argv = argv + i;
         o.argc = argc - i;
-        if (o.quiet && o.verbose) {
-                pt_options_free(&o);
-                return pt_error_set(err, -EINVAL, "--quiet and --verbose contradict each other");
-        }
         *ret = o;
         return 0;
 }

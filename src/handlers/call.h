@@ -30,6 +30,8 @@ enum pt_arg {
         PT_ARG_OFLAGS, /* O_* */
         PT_ARG_ATFLAGS,
         PT_ARG_PTR,
+        PT_ARG_OMODE,  /* mode after open flags: shown only with O_CREAT or O_TMPFILE */
+        PT_ARG_AMODE,  /* access(2) mode: F_OK or R_OK|W_OK|X_OK */
 };
 
 struct pt_syscall_row {

@@ -20,6 +20,7 @@
 
 #include "handlers/fs_common.h"
 #include "handlers/fs_handlers.h"
+#include "log/log.h"
 #include "util/cleanup.h"
 
 /* O_TMPFILE is this bit plus O_DIRECTORY: test the bit alone, or every directory open
@@ -56,6 +57,8 @@ static bool can_continue(const struct pt_call *c, const struct pt_fs_target *t, 
 {
         if (c->row->variant == PT_OPEN_AT2)
                 return false; /* openat2's flags live in worker memory */
+        if (pt_log_wants_calls(c->sv->log))
+                return false; /* a logged open shows its result: emulate it */
         if (flags & (O_PATH | TMPFILE_BIT))
                 return false; /* O_PATH opens are not checked by Landlock at all */
         unsigned need = open_needs(flags);

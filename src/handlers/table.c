@@ -23,14 +23,16 @@
 #define OF PT_ARG_OFLAGS
 #define AF PT_ARG_ATFLAGS
 #define X PT_ARG_PTR
+#define OM PT_ARG_OMODE
+#define AM PT_ARG_AMODE
 
 #define ROW(nr_, name_, perm_, fn_, variant_, ...) \
         { .nr = (nr_), .name = name_, .perm = PT_PERM_##perm_, .handler = fn_, .args = { __VA_ARGS__ }, .variant = variant_ }
 
 static const struct pt_syscall_row rows[] = {
         /* opening: decided on the canonical path, emulated with ADDFD (or the Landlock fast path) */
-        ROW(PT_NR_open, "open", READ, pt_handle_open, PT_OPEN_PLAIN, P, OF, O),
-        ROW(__NR_openat, "openat", READ, pt_handle_open, PT_OPEN_AT, D, P, OF, O),
+        ROW(PT_NR_open, "open", READ, pt_handle_open, PT_OPEN_PLAIN, P, OF, OM),
+        ROW(__NR_openat, "openat", READ, pt_handle_open, PT_OPEN_AT, D, P, OF, OM),
         ROW(PT_NR_creat, "creat", WRITE, pt_handle_open, PT_OPEN_CREAT, P, O),
         ROW(__NR_openat2, "openat2", READ, pt_handle_open, PT_OPEN_AT2, D, P, X, I),
 
@@ -40,9 +42,9 @@ static const struct pt_syscall_row rows[] = {
         ROW(__NR_newfstatat, "newfstatat", READ, pt_handle_stat, PT_STAT_FSTATAT, D, P, X, AF),
         ROW(__NR_statx, "statx", READ, pt_handle_stat, PT_STAT_STATX, D, P, AF, H, X),
         ROW(__NR_statfs, "statfs", READ, pt_handle_stat, PT_STAT_STATFS, P, X),
-        ROW(PT_NR_access, "access", READ, pt_handle_access, PT_ACCESS_PLAIN, P, I),
-        ROW(__NR_faccessat, "faccessat", READ, pt_handle_access, PT_ACCESS_AT, D, P, I),
-        ROW(__NR_faccessat2, "faccessat2", READ, pt_handle_access, PT_ACCESS_AT2, D, P, I, AF),
+        ROW(PT_NR_access, "access", READ, pt_handle_access, PT_ACCESS_PLAIN, P, AM),
+        ROW(__NR_faccessat, "faccessat", READ, pt_handle_access, PT_ACCESS_AT, D, P, AM),
+        ROW(__NR_faccessat2, "faccessat2", READ, pt_handle_access, PT_ACCESS_AT2, D, P, AM, AF),
         ROW(PT_NR_readlink, "readlink", READ, pt_handle_readlink, PT_READLINK_PLAIN, P, X, I),
         ROW(__NR_readlinkat, "readlinkat", READ, pt_handle_readlink, PT_READLINK_AT, D, P, X, I),
         ROW(__NR_getxattr, "getxattr", READ, pt_handle_xattr, PT_XATTR_GET, P, S, X, I),

@@ -105,13 +105,17 @@ static void json_line(struct pt_buf *b, const struct pt_call *c)
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
         pt_buf_printf(b, "{\"time\":\"%s.%06ldZ\",\"pid\":%d,\"tid\":%d,\"syscall\":\"%s\",\"args\":[", when,
                       ts.tv_nsec / 1000, c->ids.tgid, c->ids.tid, c->row->name);
+        bool first = true;
         for (int i = 0; i < 6 && c->row->args[i] != PT_ARG_NONE; i++) {
                 char tmp[PATH_MAX + 64];
                 struct pt_buf a = { tmp, 0, sizeof(tmp) };
+                if (!pt_render_shows(c, i))
+                        continue;
                 tmp[0] = '\0';
                 pt_render_arg(&a, c, i, true);
-                if (i)
+                if (!first)
                         pt_buf_printf(b, ",");
+                first = false;
                 if (tmp[0] == '"')
                         pt_buf_printf(b, "%s", tmp);
                 else

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "handlers/call.h"
 #include "util/cleanup.h"
@@ -69,6 +70,12 @@ static const struct flag_name atflags[] = {
         { AT_STATX_DONT_SYNC, "AT_STATX_DONT_SYNC" },
 };
 
+static const struct flag_name amodes[] = {
+        { R_OK, "R_OK" },
+        { W_OK, "W_OK" },
+        { X_OK, "X_OK" },
+};
+
 static void render_flags(struct pt_buf *b, unsigned long v, const struct flag_name *t, size_t n, const char *zero)
 {
         bool first = true;
@@ -124,6 +131,15 @@ void pt_render_arg(struct pt_buf *b, const struct pt_call *c, int i, bool json)
         case PT_ARG_ATFLAGS:
                 render_flags(b, v, atflags, ARRAY_SIZE(atflags), NULL);
                 break;
+        case PT_ARG_OMODE:
+                pt_buf_printf(b, "%#o", (unsigned)v);
+                break;
+        case PT_ARG_AMODE:
+                if (v == F_OK)
+                        pt_buf_printf(b, "F_OK");
+                else
+                        render_flags(b, v, amodes, ARRAY_SIZE(amodes), NULL);
+                break;
         case PT_ARG_PATH:
         case PT_ARG_STR:
         case PT_ARG_PTR:
@@ -138,10 +154,20 @@ void pt_render_arg(struct pt_buf *b, const struct pt_call *c, int i, bool json)
         }
 }
 
+/* Like strace: an open's mode is shown only when the flags create something. */
+bool pt_render_shows(const struct pt_call *c, int i)
+{
+        if (c->row->args[i] != PT_ARG_OMODE || i == 0)
+                return true;
+        return (c->req->data.args[i - 1] & (O_CREAT | 020000000)) != 0;
+}
+
 void pt_render_call(struct pt_buf *b, const struct pt_call *c)
 {
         pt_buf_printf(b, "%s(", c->row->name);
         for (int i = 0; i < 6 && c->row->args[i] != PT_ARG_NONE; i++) {
+                if (!pt_render_shows(c, i))
+                        continue;
                 if (i)
                         pt_buf_printf(b, ", ");
                 pt_render_arg(b, c, i, false);

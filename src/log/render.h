@@ -18,6 +18,8 @@ void pt_buf_quoted(struct pt_buf *b, const char *s, bool json);
 
 /* The i-th argument of c as strace would print it. */
 void pt_render_arg(struct pt_buf *b, const struct pt_call *c, int i, bool json);
+/* Whether argument i appears in the log (an open's mode only when it creates). */
+bool pt_render_shows(const struct pt_call *c, int i);
 /* "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC)" */
 void pt_render_call(struct pt_buf *b, const struct pt_call *c);
 /* " = 3", " = -1 EACCES (Permission denied)", " = ?" */

@@ -99,7 +99,7 @@ run_pt run -v --log-format=json --log-file="$S/pt.jsonl" --allow-read=/etc/passw
 check "the JSON log file parses" python3 -c 'import json,sys;[json.loads(l) for l in sys.stdin]' < "$S/pt.jsonl"
 check "the JSON log file has the /etc/shadow denial" grep -q '"/etc/shadow"' "$S/pt.jsonl"
 # logging to a file while keeping the terminal quiet: -q silences only the notices
-run_pt run -q -v --log-file="$S/pt2.log" -- python3 -c "$PY"
+run_pt run -q -v --log-file="$S/pt2.log" --allow-read=/etc/passwd -- python3 -c "$PY"
 want_rc 0 "-q with -v --log-file is accepted (notices off, log on)"
 no_err_re '^podtrace: denied' "-q -v --log-file: no notice on stderr"
 check "-q -v --log-file: the log file still records the denial" grep -q '"/etc/shadow".*EACCES' "$S/pt2.log"
