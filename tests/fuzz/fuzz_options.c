@@ -35,7 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 goto out;
         }
         FUZZ_CHECK(o.argc >= 0 && o.argv + o.argc == argv + argc, "program argv is not the tail of argv");
-        FUZZ_CHECK(!(o.quiet && o.verbose), "quiet and verbose");
         for (size_t i = 0; i < o.nflags; i++)
                 FUZZ_CHECK(o.flags[i].perm < PT_PERM_COUNT && o.flags[i].flag, "flag %zu", i);
 
