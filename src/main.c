@@ -34,15 +34,19 @@ static int add_user_sources(const struct pt_options *o, const struct pt_context 
         return r;
 }
 
-/* What the program itself brings: the demo's policy and the runtime baseline. */
+/* What the program itself brings: the demo's policy, the runtime baseline, and the programs
+ * it may run (the initial one included). */
 static int add_program_sources(const struct pt_options *o, const struct pt_context *ctx,
-                               const struct pt_program *prog, struct pt_policy *p, struct pt_error *err)
+                               const struct pt_program *prog, struct pt_policy *p, struct pt_exec_rules *exec,
+                               struct pt_error *err)
 {
         int r = 0;
         if (prog->demo)
                 r = pt_demo_policy(p, ctx, err);
         if (r == 0 && !o->no_baseline)
                 r = pt_policy_add_baseline(p, ctx, (const char *const *)prog->baseline, err);
+        if (r == 0)
+                r = pt_exec_rules_build(p, ctx, prog->exec_path, exec, err);
         return r;
 }
 
@@ -52,6 +56,7 @@ int main(int argc, char **argv)
         struct pt_error err = { "" };
         struct pt_policy policy;
         struct pt_program prog = { 0 };
+        struct pt_exec_rules exec = { 0 };
         char cwd[PATH_MAX];
         int code;
 
@@ -93,7 +98,7 @@ int main(int argc, char **argv)
                 code = exit_code;
                 goto out;
         }
-        if (add_program_sources(&o, &ctx, &prog, &policy, &err) < 0) {
+        if (add_program_sources(&o, &ctx, &prog, &policy, &exec, &err) < 0) {
                 code = usage_error(&err);
                 goto out;
         }
@@ -111,9 +116,10 @@ int main(int argc, char **argv)
                 code = 2;
                 goto out;
         }
-        code = pt_run(&o, &policy, &prog, log);
+        code = pt_run(&o, &policy, &prog, &exec, log);
         pt_log_close(log);
 out:
+        pt_exec_rules_free(&exec);
         pt_program_free(&prog);
         pt_policy_free(&policy);
         pt_options_free(&o);

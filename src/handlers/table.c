@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "handlers/call.h"
+#include "handlers/exec_handlers.h"
 #include "handlers/fs_handlers.h"
 #include "handlers/net_handlers.h"
 #include "seccomp/nr.h"
@@ -90,6 +91,10 @@ static const struct pt_syscall_row rows[] = {
         ROW(__NR_removexattr, "removexattr", WRITE, pt_handle_xattr, PT_XATTR_REMOVE, P, S),
         ROW(__NR_lremovexattr, "lremovexattr", WRITE, pt_handle_xattr, PT_XATTR_LREMOVE, P, S),
         ROW(__NR_fremovexattr, "fremovexattr", WRITE, pt_handle_xattr, PT_XATTR_FREMOVE, F, S),
+
+        /* programs: decided early here, enforced at PTRACE_EVENT_EXEC (supervisor/exec_check.c) */
+        ROW(__NR_execve, "execve", RUN, pt_handle_exec, PT_EXEC_PLAIN, P, X, X),
+        ROW(__NR_execveat, "execveat", RUN, pt_handle_exec, PT_EXEC_AT, D, P, X, X, AF),
 
         /* sockets: the address is in memory, so connect/bind run on the supervisor's copy */
         ROW(__NR_connect, "connect", NET, pt_handle_connect_bind, PT_NET_CONNECT, F, X, I),

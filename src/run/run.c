@@ -108,7 +108,8 @@ static void supervise(struct pt_tracer *tr, int sigfd)
         }
 }
 
-int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct pt_program *prog, struct pt_log *log)
+int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct pt_program *prog,
+           const struct pt_exec_rules *exec, struct pt_log *log)
 {
         struct sock_fprog filter = { 0 };
         struct pt_landlock_plan plan;
@@ -157,7 +158,7 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
                 goto out;
         }
         spawned = true;
-        r = pt_tracer_start(&tr, sb.init_pid);
+        r = pt_tracer_start(&tr, sb.init_pid, &sv, exec);
         if (r < 0) {
                 code = setup_failed(log, "starting the tracer", -r);
                 goto out;

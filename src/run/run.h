@@ -5,7 +5,8 @@
 #include "cli/options.h"
 #include "log/log.h"
 #include "policy/policy.h"
+#include "run/exec_rules.h"
 #include "run/program.h"
 
 int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct pt_program *prog,
-           struct pt_log *log);
+           const struct pt_exec_rules *exec, struct pt_log *log);

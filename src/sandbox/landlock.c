@@ -101,8 +101,14 @@ int pt_landlock_plan(const struct pt_policy *p, bool enabled, struct pt_landlock
         ret->abi = pt_landlock_abi();
         if (ret->abi <= 0)
                 return 0;
-        ret->handled = READ_RIGHTS;
-        int r = plan_perm(p, PT_PERM_READ, READ_RIGHTS, ret);
+        int r = 0;
+        /* The kernel needs READ_FILE to exec a program. When any program may run (bare
+         * --allow-run) but not everything may be read, Landlock cannot hold the read rules:
+         * reads are then all emulated. */
+        if (!p->allow[PT_PERM_RUN].all || pt_policy_allows_all(p, PT_PERM_READ)) {
+                ret->handled = READ_RIGHTS;
+                r = plan_perm(p, PT_PERM_READ, READ_RIGHTS, ret);
+        }
         /* Writes need TRUNCATE in the ruleset (ABI 3), or O_TRUNC would escape it. */
         if (r == 0 && ret->abi >= 3) {
                 ret->handled |= WRITE_RIGHTS;

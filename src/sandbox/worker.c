@@ -33,6 +33,9 @@ void pt_worker_main(const struct pt_spawn_config *cfg, int sync_fd)
         int r;
 
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* init is not dumpable (nothing may inspect it); the worker must be, or the
+         * supervisor's capability-less threads could not read its memory or /proc. */
+        prctl(PR_SET_DUMPABLE, 1);
         /* Signals init blocked or ignored must not leak into the worker. */
         sigset_t none;
         sigemptyset(&none);

@@ -31,7 +31,7 @@ int pt_target_read_string(pid_t tid, uint64_t addr, char *buf, size_t size)
                 struct iovec remote = { (void *)(uintptr_t)(addr + got), chunk };
                 ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
                 if (n <= 0)
-                        return n == 0 ? -EFAULT : (errno == ESRCH ? -ESRCH : -EFAULT);
+                        return n == 0 ? -EFAULT : (errno == ESRCH || errno == EPERM ? -errno : -EFAULT);
                 char *nul = memchr(buf + got, '\0', (size_t)n);
                 if (nul)
                         return 0;

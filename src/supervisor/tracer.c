@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "supervisor/exec_check.h"
 #include "supervisor/target.h"
 
 #define TRACE_OPTIONS                                                                                   \
@@ -45,9 +46,16 @@ static void handle_stop(struct pt_tracer *t, pid_t pid, int status)
                 ptrace(PTRACE_CONT, pid, 0, 0);
                 return;
         }
-        case PTRACE_EVENT_EXEC:
+        case PTRACE_EVENT_EXEC: {
+                unsigned long former = 0;
+                ptrace(PTRACE_GETEVENTMSG, pid, 0, &former);
+                if (former && (pid_t)former != pid)
+                        pt_target_forget((pid_t)former); /* the exec'ing thread took the leader's pid */
+                if (t->exec && !pt_exec_check(t->sv, t->exec, pid, former ? (pid_t)former : pid))
+                        return; /* killed before its first instruction */
                 ptrace(PTRACE_CONT, pid, 0, 0);
                 return;
+        }
         case PTRACE_EVENT_STOP:
                 if (is_stop_signal(sig)) {
                         /* group-stop: stay stopped, but keep reporting (SIGCONT) */
@@ -115,10 +123,13 @@ static void *tracer_main(void *arg)
         return NULL;
 }
 
-int pt_tracer_start(struct pt_tracer *t, pid_t init_pid)
+int pt_tracer_start(struct pt_tracer *t, pid_t init_pid, struct pt_supervisor *sv,
+                    const struct pt_exec_rules *exec)
 {
         memset(t, 0, sizeof(*t));
         t->init_pid = init_pid;
+        t->sv = sv;
+        t->exec = exec;
         pthread_mutex_init(&t->lock, NULL);
         pthread_cond_init(&t->cond, NULL);
         t->done_efd = eventfd(0, EFD_CLOEXEC);

@@ -10,8 +10,13 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct pt_supervisor;
+struct pt_exec_rules;
+
 struct pt_tracer {
         pid_t init_pid;
+        struct pt_supervisor *sv;           /* set before the worker can exec */
+        const struct pt_exec_rules *exec;   /* the run permission, checked at every exec */
         pthread_t thread;
         pthread_mutex_t lock;
         pthread_cond_t cond;
@@ -24,7 +29,8 @@ struct pt_tracer {
         int done_efd;      /* eventfd signalled when done */
 };
 
-int pt_tracer_start(struct pt_tracer *t, pid_t init_pid);
+int pt_tracer_start(struct pt_tracer *t, pid_t init_pid, struct pt_supervisor *sv,
+                    const struct pt_exec_rules *exec);
 /* Block until init is seized (0) or seizing failed (negative errno). */
 int pt_tracer_wait_seized(struct pt_tracer *t);
 /* Block until the worker's pid is known (or the sandbox died: 0). */
