@@ -34,6 +34,12 @@ enum pt_arg {
         PT_ARG_AMODE,  /* access(2) mode: F_OK or R_OK|W_OK|X_OK */
 };
 
+/* Notify only when (args[arg] & mask) == value; arg < 0: no condition. */
+struct pt_row_cond {
+        int8_t arg;
+        uint64_t mask, value;
+};
+
 struct pt_syscall_row {
         int nr;
         const char *name;
@@ -41,6 +47,7 @@ struct pt_syscall_row {
         pt_handler_fn handler;
         uint8_t args[6];   /* enum pt_arg per argument */
         int variant;       /* handler-specific shape of the arguments */
+        struct pt_row_cond cond[2]; /* checked in BPF: every one must hold to notify */
 };
 
 enum pt_reply_kind {
@@ -68,6 +75,7 @@ struct pt_call {
         bool decided;
         struct pt_decision dec;
         char value[PATH_MAX]; /* what was decided on: canonical path, host, name... */
+        const char *fix;      /* the notice's suggestion when not --allow-<perm>=<value> */
         bool no_notice;       /* a probe of something that does not exist: log it, no notice */
 
         enum pt_reply_kind reply;

@@ -2,7 +2,46 @@
 #include "handlers/fs_common.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+
+#include "handlers/sys_handlers.h"
+
+/* /proc/<pid>/environ or /proc/<pid>/task/<tid>/environ of another process. */
+static bool other_environ(const char *canon)
+{
+        if (strncmp(canon, "/proc/", 6) != 0 || canon[6] < '0' || canon[6] > '9')
+                return false;
+        const char *p = canon + 6 + strspn(canon + 6, "0123456789");
+        if (strncmp(p, "/task/", 6) == 0 && p[6] >= '0' && p[6] <= '9')
+                p += 6 + strspn(p + 6, "0123456789");
+        return strcmp(p, "/environ") == 0;
+}
+
+/*
+ * Reading the content of a file that is a fact of the system (/proc/meminfo...) is decided
+ * as sys, and another process's environment as env (design 1.4). Returns true when it
+ * decided (*ok set), false for an ordinary read.
+ */
+static bool decide_special_read(struct pt_call *c, const char *canon, bool *ok)
+{
+        static __thread char fix[64];
+        struct pt_decision d;
+        int sys = pt_sys_for_path(canon);
+        if (sys >= 0) {
+                pt_decide_sys(c->sv->policy, (enum pt_sys)sys, &d);
+                snprintf(fix, sizeof(fix), "--allow-sys=%s", pt_sys_name((enum pt_sys)sys));
+        } else if (other_environ(canon)) {
+                pt_decide_env_all(c->sv->policy, &d);
+                snprintf(fix, sizeof(fix), "--allow-env");
+        } else {
+                return false;
+        }
+        c->fix = fix;
+        *ok = pt_call_record(c, &d, canon);
+        return true;
+}
 
 int pt_fs_prepare(struct pt_call *c, int slot, int dirfd, int patharg, unsigned resflags, unsigned need,
                   struct pt_fs_target *t)
@@ -40,9 +79,15 @@ int pt_fs_prepare(struct pt_call *c, int slot, int dirfd, int patharg, unsigned 
                 pt_decide_probe(c->sv->policy, t->canon, &d);
                 ok = pt_call_record(c, &d, t->canon);
         } else {
-                for (unsigned perm = 0; perm < PT_PERM_COUNT; perm++)
-                        if ((need & (1u << perm)) && !pt_call_decide_path(c, perm, t->canon))
+                for (unsigned perm = 0; perm < PT_PERM_COUNT; perm++) {
+                        if (!(need & (1u << perm)))
+                                continue;
+                        bool special = false;
+                        if (perm == PT_PERM_READ && (resflags & PT_RES_CONTENT))
+                                special = decide_special_read(c, t->canon, &ok);
+                        if (!special && !pt_call_decide_path(c, perm, t->canon))
                                 ok = false;
+                }
         }
         if (!ok)
                 return -EACCES;

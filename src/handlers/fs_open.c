@@ -200,7 +200,7 @@ void pt_handle_open(struct pt_call *c)
         flags &= 0xffffffffu;
 
         bool follow = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
-        unsigned res = follow ? PT_RES_FOLLOW : 0;
+        unsigned res = (follow ? PT_RES_FOLLOW : 0) | PT_RES_CONTENT;
         if (flags & (O_CREAT | TMPFILE_BIT))
                 res |= PT_RES_PARENT; /* the name may not exist yet: act on its directory */
         int r = pt_fs_prepare(c, 0, dirfd, patharg, res, open_needs(flags), &t);

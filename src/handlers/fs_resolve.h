@@ -19,6 +19,7 @@ enum {
         PT_RES_EMPTY_PATH = 1 << 1, /* "" names the dirfd itself (AT_EMPTY_PATH) */
         PT_RES_PROBE = 1 << 2,      /* a metadata probe: denying a missing object prints no notice */
         PT_RES_PARENT = 1 << 3,     /* the caller acts on (parent, last): resolve the parent */
+        PT_RES_CONTENT = 1 << 4,    /* an open: reading the content of /proc facts is sys or env */
 };
 
 struct pt_fs_target {

@@ -6,11 +6,14 @@
  * Rows whose number is -1 do not exist on this ABI and are skipped.
  */
 #include <stddef.h>
+#include <sys/mman.h>
 
 #include "handlers/call.h"
 #include "handlers/exec_handlers.h"
+#include "handlers/ffi_handlers.h"
 #include "handlers/fs_handlers.h"
 #include "handlers/net_handlers.h"
+#include "handlers/sys_handlers.h"
 #include "seccomp/nr.h"
 
 #define N PT_ARG_NONE
@@ -95,6 +98,21 @@ static const struct pt_syscall_row rows[] = {
         /* programs: decided early here, enforced at PTRACE_EVENT_EXEC (supervisor/exec_check.c) */
         ROW(__NR_execve, "execve", RUN, pt_handle_exec, PT_EXEC_PLAIN, P, X, X),
         ROW(__NR_execveat, "execveat", RUN, pt_handle_exec, PT_EXEC_AT, D, P, X, X, AF),
+
+        /* ffi: only executable file mappings are notified (conditions checked in BPF) */
+        { .nr = __NR_mmap, .name = "mmap", .perm = PT_PERM_FFI, .handler = pt_handle_ffi, .variant = PT_FFI_MMAP,
+          .args = { X, I, H, H, F, I },
+          .cond = { { 2, PROT_EXEC, PROT_EXEC }, { 3, MAP_ANONYMOUS, 0 } } },
+        { .nr = __NR_mprotect, .name = "mprotect", .perm = PT_PERM_FFI, .handler = pt_handle_ffi,
+          .variant = PT_FFI_MPROTECT, .args = { X, I, H }, .cond = { { 2, PROT_EXEC, PROT_EXEC } } },
+        { .nr = __NR_pkey_mprotect, .name = "pkey_mprotect", .perm = PT_PERM_FFI, .handler = pt_handle_ffi,
+          .variant = PT_FFI_MPROTECT, .args = { X, I, H, I }, .cond = { { 2, PROT_EXEC, PROT_EXEC } } },
+
+        /* sys: Deno's names for a native process (handlers/sys.c) */
+        ROW(__NR_uname, "uname", SYS, pt_handle_sys, PT_SYS_ROW_UNAME, X),
+        ROW(__NR_sysinfo, "sysinfo", SYS, pt_handle_sys, PT_SYS_ROW_SYSINFO, X),
+        ROW(__NR_getpriority, "getpriority", SYS, pt_handle_sys, PT_SYS_ROW_GETPRIORITY, I, I),
+        ROW(__NR_setpriority, "setpriority", SYS, pt_handle_sys, PT_SYS_ROW_SETPRIORITY, I, I, I),
 
         /* sockets: the address is in memory, so connect/bind run on the supervisor's copy */
         ROW(__NR_connect, "connect", NET, pt_handle_connect_bind, PT_NET_CONNECT, F, X, I),

@@ -239,6 +239,8 @@ void pt_log_denied(struct pt_log *log, const struct pt_call *c)
                 pt_buf_printf(&b, "it matches the deny rule \"%s\" from %s", d->rule->text, d->source);
         else if (d->source)
                 pt_buf_printf(&b, "all %s access is denied by %s", perm, d->source);
+        else if (c->fix)
+                pt_buf_printf(&b, "to allow it, run again with %s", c->fix);
         else {
                 pt_buf_printf(&b, "to allow it, run again with --allow-%s=", perm);
                 shell_word(&b, c->value);

@@ -115,3 +115,24 @@ void pt_decide_run(const struct pt_policy *p, const char *path, const char *name
         struct run_query q = { path, name };
         pt_decide(p, PT_PERM_RUN, run_covers, &q, ret);
 }
+
+void pt_decide_env_all(const struct pt_policy *p, struct pt_decision *ret)
+{
+        const struct pt_rules *allow = &p->allow[PT_PERM_ENV], *deny = &p->deny[PT_PERM_ENV];
+        memset(ret, 0, sizeof(*ret));
+        ret->perm = PT_PERM_ENV;
+        if (deny->n) {
+                /* a whole environment would include what a deny rule hides */
+                ret->rule = &deny->v[0];
+                ret->source = deny->v[0].source;
+                return;
+        }
+        if (deny->all) {
+                ret->source = deny->all;
+                return;
+        }
+        if (allow->all) {
+                ret->allow = true;
+                ret->source = allow->all;
+        }
+}

@@ -178,6 +178,8 @@ void pt_decide_path(const struct pt_policy *p, enum pt_perm perm, const char *ca
  */
 void pt_decide_probe(const struct pt_policy *p, const char *canon, struct pt_decision *ret);
 void pt_decide_env(const struct pt_policy *p, const char *name, struct pt_decision *ret);
+/* Every variable at once (another process's /proc/PID/environ): only the whole category. */
+void pt_decide_env_all(const struct pt_policy *p, struct pt_decision *ret);
 void pt_decide_sys(const struct pt_policy *p, enum pt_sys sys, struct pt_decision *ret);
 /* A program about to run: its canonical path and the name it was invoked by (may be NULL). */
 void pt_decide_run(const struct pt_policy *p, const char *path, const char *name, struct pt_decision *ret);

@@ -152,6 +152,9 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
                 .filter = &filter,
                 .landlock = &plan,
         };
+        struct pt_decision hd;
+        pt_decide_sys(p, PT_SYS_HOSTNAME, &hd);
+        cfg.hostname = hd.allow ? NULL : "podtrace";
         r = pt_sandbox_spawn(&cfg, &sb);
         if (r < 0) {
                 code = setup_failed(log, "creating the namespaces", -r);

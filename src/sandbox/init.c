@@ -54,6 +54,9 @@ void pt_init_main(const struct pt_spawn_config *cfg, int sync_fd)
         r = pt_loopback_up();
         if (r < 0)
                 fail(sync_fd, PT_STEP_LOOPBACK, -r);
+        /* sys hostname: a neutral name in the sandbox's own UTS namespace unless allowed */
+        if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+                fail(sync_fd, PT_STEP_MOUNTS, errno);
 
         if (pt_sync_send(sync_fd, PT_SYNC_INIT_READY, 0, 0) < 0)
                 _exit(125);

@@ -30,6 +30,7 @@ struct pt_spawn_config {
         char *const *envp;           /* already filtered */
         const struct sock_fprog *filter;
         const struct pt_landlock_plan *landlock;
+        const char *hostname;        /* the UTS namespace's name; NULL keeps the host's */
 };
 
 struct pt_sandbox {

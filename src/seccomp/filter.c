@@ -32,7 +32,14 @@ static int add_rules(scmp_filter_ctx ctx)
         for (size_t i = 0; i < n; i++) {
                 if (rows[i].nr < 0)
                         continue;
-                int r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, rows[i].nr, 0);
+                struct scmp_arg_cmp cmp[2];
+                unsigned ncmp = 0;
+                for (int k = 0; k < 2; k++) {
+                        const struct pt_row_cond *cd = &rows[i].cond[k];
+                        if (cd->mask)
+                                cmp[ncmp++] = SCMP_CMP((unsigned)cd->arg, SCMP_CMP_MASKED_EQ, cd->mask, cd->value);
+                }
+                int r = seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, rows[i].nr, ncmp, cmp);
                 if (r < 0)
                         return r;
         }

@@ -151,6 +151,7 @@ static void handle_one(struct pt_supervisor *sv, struct pt_call *c, struct secco
         c->reply = PT_REPLY_NONE;
         c->decided = false;
         c->no_notice = false;
+        c->fix = NULL;
         for (int i = 0; i < PT_CALL_STRS; i++)
                 c->have_str[i] = false;
         c->str[0][0] = c->str[1][0] = c->value[0] = '\0';
