@@ -4,7 +4,8 @@
  * bytes; an entry's first byte may pick a POD_* name so the fuzzer need not spell it:
  *   1..14   POD_ALLOW_READ, POD_DENY_READ, ... POD_DENY_SYS, then "=" and the rest
  *   15      POD_POLICY_JSON= and the rest as it is
- *   16, 17  POD_POLICY_JSON= and the rest base64-encoded (standard padded; URL-safe bare)
+ *   16, 17  POD_POLICY_JSON= and the rest base64-encoded (standard padded; URL-safe bare),
+ *           which must also decode back to the same bytes
  *   other   the entry as it is ("NAME=value", or anything)
  */
 #include "fuzz_common.h"
@@ -57,6 +58,16 @@ static char *entry(const uint8_t *s, size_t n)
                         e = NULL;
         } else if (n > 0 && (s[0] == 16 || s[0] == 17)) {
                 e = encode("POD_POLICY_JSON=", s + 1, n - 1, s[0] == 17);
+                if (e) {
+                        /* round trip: the decoder gives back exactly what was encoded */
+                        unsigned char *dec = NULL;
+                        size_t len = 0, bad = 0;
+                        int r = pt_base64_decode(e + 16, strlen(e + 16), &dec, &len, &bad);
+                        FUZZ_CHECK(r == 0, "\"%s\" refused at %zu", e + 16, bad);
+                        FUZZ_CHECK(len == n - 1 && memcmp(dec, s + 1, len) == 0 && dec[len] == '\0',
+                                   "base64 round trip of %zu bytes", n - 1);
+                        free(dec);
+                }
         } else {
                 e = strndup((const char *)s, n);
         }
