@@ -343,42 +343,6 @@ int pt_fs_target_stat(struct pt_fs_target *t)
         return 0;
 }
 
-/* Fold "//", "." and ".." of an absolute path; ".." stops at the root. */
-static int normalize_lexical(const char *in, char *out, size_t size)
-{
-        size_t len = 1;
-        out[0] = '/';
-        out[1] = '\0';
-        const char *p = in;
-        while (*p) {
-                while (*p == '/')
-                        p++;
-                const char *e = p;
-                while (*e && *e != '/')
-                        e++;
-                size_t n = (size_t)(e - p);
-                if (n == 0 || (n == 1 && p[0] == '.')) {
-                        /* nothing */
-                } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-                        while (len > 1 && out[len - 1] != '/')
-                                len--;
-                        if (len > 1)
-                                len--;
-                        out[len] = '\0';
-                } else {
-                        if (len + (len > 1) + n + 1 > size)
-                                return -ENAMETOOLONG;
-                        if (len > 1)
-                                out[len++] = '/';
-                        memcpy(out + len, p, n);
-                        len += n;
-                        out[len] = '\0';
-                }
-                p = e;
-        }
-        return 0;
-}
-
 /*
  * The fast path: one openat2() of the whole path from the worker's root with
  * RESOLVE_NO_SYMLINKS. When it gets anywhere without meeting a symlink, the path as
@@ -426,7 +390,7 @@ static int resolve_fast(struct pt_call *c, int dirfd, const char *path, unsigned
                         return 0;
                 abs = joined;
         }
-        if (normalize_lexical(abs, t->canon, sizeof(t->canon)) < 0)
+        if (pt_path_fold_lexically(abs, t->canon) < 0)
                 return 0;
         const char *rel = abs;
         while (*rel == '/')

@@ -32,8 +32,7 @@ static int push_component(char *buf, size_t *len, const char *c, size_t n)
         return 0;
 }
 
-/* Fold an absolute path's ".", ".." and repeated slashes lexically into buf (PATH_MAX bytes). */
-static int fold_lexically(const char *value, char *buf)
+int pt_path_fold_lexically(const char *value, char *buf)
 {
         size_t len = 1;
         const char *p = value;
@@ -99,7 +98,7 @@ int pt_path_canonicalize(const struct pt_context *ctx, const char *value, char *
 
         /* Judged on the folded form: "//proc/self", "/proc/./self" and a cwd of /proc are the
          * worker's too, and realpath() would turn them into podtrace's own pid. */
-        if (fold_lexically(abs, resolved) == 0 && names_proc_self(resolved))
+        if (pt_path_fold_lexically(abs, resolved) == 0 && names_proc_self(resolved))
                 return canonicalize_proc_self(resolved, ret_path);
 
         /*

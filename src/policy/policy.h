@@ -164,6 +164,10 @@ int pt_path_canonicalize(const struct pt_context *ctx, const char *value, char *
  */
 int pt_find_on_path(const struct pt_context *ctx, const char *name, char **ret_path);
 
+/* Fold an absolute path's ".", ".." (stopping at "/") and repeated slashes into buf, which
+ * holds PATH_MAX bytes: no filesystem access. 0 or -ENAMETOOLONG. */
+int pt_path_fold_lexically(const char *value, char *buf);
+
 /* True when rule path `rule` (canonical, rule_len long) covers canonical `path`. */
 bool pt_path_covers(const char *rule, size_t rule_len, const char *path);
 
