@@ -43,6 +43,23 @@ static bool decide_special_read(struct pt_call *c, const char *canon, bool *ok)
         return true;
 }
 
+/*
+ * Under bare --allow-run any program may run, so a shell looking for one on PATH (stat,
+ * access) must be able to see it: a probe of an executable regular file is a run question.
+ */
+static void probe_program(struct pt_call *c, struct pt_fs_target *t, struct pt_decision *d)
+{
+        const struct pt_policy *p = c->sv->policy;
+        if (!p->allow[PT_PERM_RUN].all || t->obj < 0 || pt_fs_target_stat(t) < 0)
+                return;
+        if (!S_ISREG(t->st.st_mode) || !(t->st.st_mode & 0111))
+                return;
+        struct pt_decision r;
+        pt_decide_run(p, t->canon, NULL, &r);
+        if (r.allow)
+                *d = r;
+}
+
 int pt_fs_prepare(struct pt_call *c, int slot, int dirfd, int patharg, unsigned resflags, unsigned need,
                   struct pt_fs_target *t)
 {
@@ -77,6 +94,8 @@ int pt_fs_prepare(struct pt_call *c, int slot, int dirfd, int patharg, unsigned 
         if (need == PT_NEED_READ && (resflags & PT_RES_PROBE)) {
                 struct pt_decision d;
                 pt_decide_probe(c->sv->policy, t->canon, &d);
+                if (!d.allow && !d.source)
+                        probe_program(c, t, &d);
                 ok = pt_call_record(c, &d, t->canon);
         } else {
                 for (unsigned perm = 0; perm < PT_PERM_COUNT; perm++) {

@@ -222,6 +222,15 @@ static void shell_word(struct pt_buf *b, const char *s)
         pt_buf_printf(b, "'");
 }
 
+/* "pipe:[12]", "uts:[4026…]", "/memfd:x (deleted)": objects without a path a rule could name. */
+static bool not_nameable(enum pt_perm perm, const char *value)
+{
+        if (perm != PT_PERM_READ && perm != PT_PERM_WRITE && perm != PT_PERM_FFI && perm != PT_PERM_RUN)
+                return false;
+        size_t n = strlen(value);
+        return value[0] != '/' || (n > 10 && strcmp(value + n - 10, " (deleted)") == 0);
+}
+
 void pt_log_denied(struct pt_log *log, const struct pt_call *c)
 {
         char line[LINE_MAX_BYTES], comm[32];
@@ -241,6 +250,8 @@ void pt_log_denied(struct pt_log *log, const struct pt_call *c)
                 pt_buf_printf(&b, "all %s access is denied by %s", perm, d->source);
         else if (c->fix)
                 pt_buf_printf(&b, "to allow it, run again with %s", c->fix);
+        else if (not_nameable(d->perm, c->value))
+                pt_buf_printf(&b, "it is not a file a rule can name");
         else {
                 pt_buf_printf(&b, "to allow it, run again with --allow-%s=", perm);
                 shell_word(&b, c->value);

@@ -123,6 +123,9 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         _cleanup_close_ int sigfd = -1;
         static struct pt_supervisor sv;
 
+        for (int i = 0; i < PT_NS_COUNT; i++)
+                sv.nsfd[i] = -1;
+
         r = pt_filter_build(&filter);
         if (r < 0)
                 return setup_failed(log, "building the seccomp filter", -r);
@@ -214,6 +217,16 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         char rootpath[64];
         snprintf(rootpath, sizeof(rootpath), "/proc/%d/root", worker);
         sv.rootfd = open(rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        static const char *const ns_names[PT_NS_COUNT] = { "net", "ipc", "uts" };
+        for (int i = 0; i < PT_NS_COUNT; i++) {
+                char nspath[64];
+                snprintf(nspath, sizeof(nspath), "/proc/%d/ns/%s", worker, ns_names[i]);
+                sv.nsfd[i] = open(nspath, O_RDONLY | O_CLOEXEC);
+                if (sv.nsfd[i] < 0) {
+                        code = setup_failed(log, "opening the worker's namespaces", errno);
+                        goto out;
+                }
+        }
         if (sv.rootfd < 0 || fstat(sv.rootfd, &sv.root_st) < 0) {
                 code = setup_failed(log, "opening the worker's root", errno);
                 goto out;

@@ -15,6 +15,7 @@
 
 #include "handlers/exec_handlers.h"
 #include "log/log.h"
+#include "supervisor/target.h"
 #include "supervisor/exec_check.h"
 
 #define PENDING 64
@@ -79,10 +80,12 @@ bool pt_exec_check(struct pt_supervisor *sv, const struct pt_exec_rules *rules, 
 kill:;
         ssize_t n = readlink(link, exe, sizeof(exe) - 1);
         exe[n > 0 ? n : 0] = '\0';
+        struct pt_nsids ids = { pid, pid };
+        pt_target_nsids(pid, &ids); /* the pid as the sandbox numbers it, like every notice */
         kill(pid, SIGKILL);
         pt_log_message(sv->log,
                        "killed process %d: it became \"%s\", which the run permission does not allow "
                        "(the program changed after it was checked, or it was not a file)",
-                       pid, n > 0 ? exe : "?");
+                       ids.tid, n > 0 ? exe : "?");
         return false;
 }

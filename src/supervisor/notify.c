@@ -32,10 +32,19 @@
 
 #define NOTIFY_STACK (256 * 1024)
 
-static int drop_thread_privileges(void)
+static int drop_thread_privileges(const struct pt_supervisor *sv)
 {
         if (unshare(CLONE_FS) < 0)
                 return -errno;
+        /*
+         * Some /proc files show the namespaces of whoever opens them, not of the /proc mount
+         * (/proc/sys/net, /proc/sysvipc, /proc/sys/kernel/{hostname,shm*}, mqueue limits):
+         * opened by the supervisor they would show the host's. Emulate from the worker's
+         * network, IPC and UTS namespaces (per-thread; needs CAP_SYS_ADMIN, dropped below).
+         */
+        for (int i = 0; i < PT_NS_COUNT; i++)
+                if (sv->nsfd[i] >= 0 && setns(sv->nsfd[i], 0) < 0)
+                        return -errno;
         struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
         struct __user_cap_data_struct data[2];
         memset(data, 0, sizeof(data));
@@ -182,7 +191,7 @@ static void *notify_thread(void *arg)
 
         sigfillset(&all);
         pthread_sigmask(SIG_BLOCK, &all, NULL);
-        if (!req || !resp || !c || drop_thread_privileges() < 0) {
+        if (!req || !resp || !c || drop_thread_privileges(sv) < 0) {
                 pt_log_message(sv->log, "a notify thread could not drop its privileges; it does not serve");
                 goto out;
         }

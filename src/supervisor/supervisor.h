@@ -20,12 +20,15 @@ struct pt_clean_set {
         size_t n;
 };
 
+enum { PT_NS_NET, PT_NS_IPC, PT_NS_UTS, PT_NS_COUNT };
+
 struct pt_supervisor {
         const struct pt_policy *policy;
         struct pt_log *log;
         int listener;            /* seccomp user-notification fd */
         int rootfd;              /* the worker's root directory, O_PATH, in its mount namespace */
         struct stat root_st;
+        int nsfd[PT_NS_COUNT];   /* the worker's net, ipc, uts namespaces: notify threads join them */
         const struct pt_clean_set *clean_read;  /* NULL: emulate every file access */
         const struct pt_clean_set *clean_write; /* NULL: emulate every write */
         struct seccomp_notif_sizes sizes;

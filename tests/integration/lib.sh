@@ -29,8 +29,12 @@ command -v python3 >/dev/null || skip "python3 not installed"
 run_pt() {
     local cmd=$1
     shift
+    if [ "$cmd" = policy ]; then # "policy show": the options come after both words
+        cmd="policy $1"
+        shift
+    fi
     # shellcheck disable=SC2086
-    "$PODTRACE" "$cmd" ${PT_EXTRA:-} "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err"
+    "$PODTRACE" $cmd ${PT_EXTRA:-} "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err"
     RC=$?
     OUT=$(cat "$SCRATCH/.out")
     ERR=$(cat "$SCRATCH/.err")
