@@ -358,55 +358,119 @@ static bool has_dotdot(const char *p)
         return false;
 }
 
+/*
+ * The path as an absolute string in the worker's view: relative paths are joined to the cwd
+ * or dirfd as the worker has it. False (use the full resolver) for a deleted or unreachable
+ * base, a bad dirfd, or ".." anywhere: with "..", an error past a missing component would be
+ * decided on a name the kernel never reached ("/a/X/../b" probing whether /a/X exists).
+ */
+static bool fast_abs_path(struct pt_call *c, int dirfd, const char *path, char *joined, const char **ret_abs)
+{
+        if (has_dotdot(path))
+                return false;
+        if (path[0] == '/') {
+                *ret_abs = path;
+                return true;
+        }
+        char what[32], base[PATH_MAX];
+        if (dirfd == AT_FDCWD)
+                snprintf(what, sizeof(what), "/proc/%d/cwd", c->req->pid);
+        else if (dirfd >= 0)
+                snprintf(what, sizeof(what), "/proc/%d/fd/%d", c->req->pid, dirfd);
+        else
+                return false;
+        ssize_t n = readlink(what, base, sizeof(base) - 1);
+        if (n <= 0 || base[0] != '/')
+                return false;
+        base[n] = '\0';
+        if (n > 10 && strcmp(base + n - 10, " (deleted)") == 0)
+                return false;
+        if (snprintf(joined, PATH_MAX, "%s/%s", base, path) >= PATH_MAX)
+                return false;
+        *ret_abs = joined;
+        return true;
+}
+
+static int open_no_symlinks(struct pt_call *c, const char *abs, uint64_t oflags)
+{
+        while (*abs == '/')
+                abs++;
+        return sys_openat2(c->sv->rootfd, *abs ? abs : ".", oflags,
+                           RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+}
+
+/* Errors the fast path can answer: anything else (ELOOP: a symlink) goes to the full resolver. */
+static bool fast_error(int fd)
+{
+        return fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES;
+}
+
 static int resolve_fast(struct pt_call *c, int dirfd, const char *path, unsigned flags, struct pt_fs_target *t,
                         int *ret_err)
 {
         char joined[PATH_MAX];
-        const char *abs = path;
+        const char *abs;
 
-        /* With "..", an error past a missing component would be decided on a name the
-         * kernel never reached ("/a/X/../b" probing whether /a/X exists): the full resolver
-         * decides errors on what it really reached. */
-        if (has_dotdot(path))
+        if (!fast_abs_path(c, dirfd, path, joined, &abs) || pt_path_fold_lexically(abs, t->canon) < 0)
                 return 0;
-
-        if (path[0] != '/') {
-                /* The worker's cwd or dirfd as a path (from its view; a deleted or unreachable
-                 * one does not start with '/' cleanly: fall back). */
-                char what[32], base[PATH_MAX];
-                if (dirfd == AT_FDCWD)
-                        snprintf(what, sizeof(what), "/proc/%d/cwd", c->req->pid);
-                else if (dirfd >= 0)
-                        snprintf(what, sizeof(what), "/proc/%d/fd/%d", c->req->pid, dirfd);
-                else
-                        return 0;
-                ssize_t n = readlink(what, base, sizeof(base) - 1);
-                if (n <= 0 || base[0] != '/')
-                        return 0;
-                base[n] = '\0';
-                if (n > 10 && strcmp(base + n - 10, " (deleted)") == 0)
-                        return 0;
-                if (snprintf(joined, sizeof(joined), "%s/%s", base, path) >= (int)sizeof(joined))
-                        return 0;
-                abs = joined;
-        }
-        if (pt_path_fold_lexically(abs, t->canon) < 0)
+        int fd = open_no_symlinks(c, abs, O_PATH | ((flags & PT_RES_FOLLOW) ? 0 : O_NOFOLLOW));
+        if (fd < 0 && !fast_error(fd))
                 return 0;
-        const char *rel = abs;
-        while (*rel == '/')
-                rel++;
-        uint64_t oflags = O_PATH | ((flags & PT_RES_FOLLOW) ? 0 : O_NOFOLLOW);
-        int fd = sys_openat2(c->sv->rootfd, *rel ? rel : ".", oflags,
-                             RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-        if (fd < 0 && fd != -ENOENT && fd != -ENOTDIR && fd != -EACCES)
-                return 0; /* ELOOP (a symlink), EXDEV, ENAMETOOLONG...: the full resolver */
         normalize_proc_self(c, t->canon);
         t->decidable = true;
-        if (fd < 0) {
-                *ret_err = fd;
+        t->obj = fd < 0 ? -1 : fd;
+        *ret_err = fd < 0 ? fd : 0;
+        return 1;
+}
+
+/*
+ * The fast path for callers that act on (parent, last) — creating, removing, renaming: the
+ * directory part is opened the same way, and the final name looked up without following.
+ * A final symlink that must be followed, "/", a trailing slash or /proc take the full path.
+ */
+static int resolve_fast_parent(struct pt_call *c, int dirfd, const char *path, unsigned flags,
+                               struct pt_fs_target *t, int *ret_err)
+{
+        char joined[PATH_MAX], dir[PATH_MAX];
+        const char *abs;
+        size_t n = strlen(path);
+
+        if (n == 0 || path[n - 1] == '/' || !fast_abs_path(c, dirfd, path, joined, &abs) ||
+            pt_path_fold_lexically(abs, t->canon) < 0 || strcmp(t->canon, "/") == 0 ||
+            strncmp(t->canon, "/proc", 5) == 0)
+                return 0;
+        const char *slash = strrchr(t->canon, '/');
+        const char *last = slash + 1;
+        if (strlen(last) > NAME_MAX)
+                return 0;
+        memcpy(dir, t->canon, (size_t)(slash - t->canon));
+        dir[slash - t->canon] = '\0';
+        int parent = open_no_symlinks(c, dir, O_PATH | O_DIRECTORY);
+        if (parent < 0 && !fast_error(parent))
+                return 0;
+        t->decidable = true;
+        if (parent < 0) {
+                *ret_err = parent;
                 return 1;
         }
-        t->obj = fd;
+        int obj = openat(parent, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (obj < 0 && errno != ENOENT) {
+                close(parent);
+                t->decidable = false;
+                return 0;
+        }
+        if (obj >= 0 && (flags & PT_RES_FOLLOW)) {
+                if (fstat(obj, &t->st) < 0 || S_ISLNK(t->st.st_mode)) {
+                        close(obj);
+                        close(parent);
+                        t->decidable = false;
+                        return 0; /* follow it the full way */
+                }
+                t->st_valid = true;
+        }
+        t->parent = parent;
+        t->obj = obj;
+        snprintf(t->last, sizeof(t->last), "%s", last);
         *ret_err = 0;
         return 1;
 }
@@ -449,9 +513,10 @@ int pt_fs_resolve(struct pt_call *c, int dirfd, const char *path, unsigned flags
 
         if (strlen(path) >= PATH_MAX)
                 return -ENAMETOOLONG;
-        if (!pt_fs_force_walk && path[0] != '\0' && !(flags & PT_RES_PARENT)) {
+        if (!pt_fs_force_walk && path[0] != '\0') {
                 int err = 0;
-                if (resolve_fast(c, dirfd, path, flags, t, &err))
+                if ((flags & PT_RES_PARENT) ? resolve_fast_parent(c, dirfd, path, flags, t, &err)
+                                            : resolve_fast(c, dirfd, path, flags, t, &err))
                         return err;
                 t->decidable = false;
         }

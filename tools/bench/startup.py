@@ -22,7 +22,9 @@ IMPORTS = ("import json, decimal, email.mime.multipart, http.client, xml.etree.E
            "asyncio, unittest, argparse, logging, subprocess, csv, sqlite3, urllib.request, "
            "dataclasses, typing, pathlib, tempfile, zipfile, tarfile, gzip")
 PACKAGES = ["email", "json", "xml", "asyncio", "unittest", "http", "logging", "concurrent",
-            "urllib", "importlib", "sqlite3", "wsgiref"]
+            "urllib", "importlib", "sqlite3", "wsgiref", "multiprocessing", "lib2to3", "idlelib",
+            "distutils", "ctypes", "encodings", "curses", "dbm", "html", "xmlrpc", "collections",
+            "zoneinfo", "tomllib", "pydoc_data", "venv", "re"]
 
 
 def need(tool, package):
