@@ -21,7 +21,6 @@
 #include "handlers/fs_common.h"
 #include "handlers/fs_handlers.h"
 #include "log/log.h"
-#include "util/cleanup.h"
 
 /* O_TMPFILE is this bit plus O_DIRECTORY: test the bit alone, or every directory open
  * would look like a temporary file. */
