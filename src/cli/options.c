@@ -38,6 +38,7 @@ const char pt_usage_text[] =
         "\n"
         "Other:\n"
         "      --python=PATH           interpreter for SCRIPT.py (default: python3 on PATH)\n"
+        "      --resolve=HOST:ADDR     the proxy resolves HOST to ADDR (like curl's --resolve)\n"
         "      --no-landlock           emulate every file access (no kernel fast path)\n"
         "  -h, --help                  this text\n"
         "      --version               print the version\n"
@@ -161,6 +162,20 @@ static int parse_long(int argc, char **argv, int *i, struct pt_options *o, struc
                         return pt_error_set(err, -EINVAL, "option --log-format: \"%s\" is not text or json", val);
                 return 0;
         }
+        if (IS("resolve")) {
+                const char *why = NULL;
+                int r = take_value(argc, argv, i, "resolve", eq, &val, err);
+                if (r < 0)
+                        return r;
+                struct pt_resolve_pin *v = realloc(o->pins, (o->npins + 1) * sizeof(*v));
+                if (!v)
+                        return pt_error_set(err, -ENOMEM, "out of memory");
+                o->pins = v;
+                if (pt_resolve_pin_parse(val, &v[o->npins], &why) < 0)
+                        return pt_error_set(err, -EINVAL, "--resolve=%s: %s", val, why);
+                o->npins++;
+                return 0;
+        }
         if (IS("log-file"))
                 return take_value(argc, argv, i, "log-file", eq, &o->log_file, err);
         if (IS("python"))
@@ -255,8 +270,10 @@ void pt_options_free(struct pt_options *o)
 {
         free(o->flags);
         free(o->policy_files);
+        free(o->pins);
         o->flags = NULL;
         o->policy_files = NULL;
+        o->pins = NULL;
 }
 
 int pt_options_apply(const struct pt_options *o, struct pt_policy *p, const struct pt_context *ctx,

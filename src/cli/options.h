@@ -44,6 +44,8 @@ struct pt_options {
         size_t nflags;
         const char **policy_files;
         size_t npolicy_files;
+        struct pt_resolve_pin *pins; /* --resolve=HOST:ADDR */
+        size_t npins;
         char **argv; /* the program and its arguments (into the caller's argv); argc may be 0 */
         int argc;
 };

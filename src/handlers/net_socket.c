@@ -24,6 +24,8 @@
 
 #include "handlers/fs_common.h"
 #include "handlers/net_handlers.h"
+#include "net/netplan.h"
+#include "proxy/proxy.h"
 #include "util/cleanup.h"
 
 /* Resolve an AF_UNIX path and decide; on success *ret_addr is a /proc/self/fd path to use. */
@@ -72,22 +74,109 @@ static int unix_path(struct pt_call *c, const struct sockaddr_un *un, socklen_t 
         return 0;
 }
 
-static bool decide_inet(struct pt_call *c, const struct sockaddr_storage *ss)
+/* The address as a net value ("1.2.3.4:80", "[::1]:80") for logs and notices. */
+static void addr_text(const struct sockaddr_storage *ss, char *text, size_t size)
 {
-        struct pt_decision d;
-        char text[INET6_ADDRSTRLEN + 16], a[INET6_ADDRSTRLEN];
+        char a[INET6_ADDRSTRLEN] = "?";
         if (ss->ss_family == AF_INET) {
                 const struct sockaddr_in *in = (const void *)ss;
                 inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
-                snprintf(text, sizeof(text), "%s:%u", a, ntohs(in->sin_port));
-                pt_decide_addr(c->sv->policy, AF_INET, (const uint8_t *)&in->sin_addr, ntohs(in->sin_port), &d);
+                snprintf(text, size, "%s:%u", a, ntohs(in->sin_port));
         } else {
                 const struct sockaddr_in6 *in6 = (const void *)ss;
                 inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a));
-                snprintf(text, sizeof(text), "[%s]:%u", a, ntohs(in6->sin6_port));
-                pt_decide_addr(c->sv->policy, AF_INET6, in6->sin6_addr.s6_addr, ntohs(in6->sin6_port), &d);
+                snprintf(text, size, "[%s]:%u", a, ntohs(in6->sin6_port));
         }
-        return pt_call_record(c, &d, text);
+}
+
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+        if (ss->ss_family == AF_INET)
+                return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+}
+
+/* Inside the worker's own /30 (the veth link), where no relay is needed. */
+static bool on_veth_link(const struct pt_call *c, const struct sockaddr_storage *ss)
+{
+        const struct pt_netplan *plan = c->sv->net_plan;
+        if (!plan || ss->ss_family != AF_INET)
+                return false;
+        uint32_t a = ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr);
+        uint32_t base = ntohl(plan->host_addr.s_addr) & ~3u;
+        return (a & ~3u) == base;
+}
+
+enum inet_route { INET_DENIED, INET_DIRECT, INET_RELAY };
+
+/*
+ * An IPv4/IPv6 destination of the worker: its own loopback (its own namespace) and the proxy
+ * are always reachable; anything else follows the address rules, where the local machine
+ * (the host's loopback, link-local: the veth's other end) needs an explicit rule. Allowed
+ * destinations off the veth link go through the relay (no route leaves the namespace).
+ */
+/* Always reachable, and named so in the log. */
+static const struct pt_rule rule_loopback = { .text = "the sandbox's own loopback", .source = "podtrace" };
+static const struct pt_rule rule_proxy = { .text = "the proxy", .source = "podtrace" };
+
+static enum inet_route allow_builtin(struct pt_call *c, const struct pt_rule *rule, const char *text)
+{
+        struct pt_decision d = { .allow = true, .perm = PT_PERM_NET, .rule = rule, .source = rule->source };
+        pt_call_record(c, &d, text);
+        return INET_DIRECT;
+}
+
+static enum inet_route decide_inet(struct pt_call *c, const struct sockaddr_storage *ss, bool is_bind)
+{
+        struct pt_decision d;
+        char text[INET6_ADDRSTRLEN + 16];
+        const char *why = NULL;
+
+        addr_text(ss, text, sizeof(text));
+        /* the address, as the log shows it */
+        snprintf(c->str[0], sizeof(c->str[0]), "%s", text);
+        c->have_str[0] = true;
+        c->str_arg[0] = 1;
+        if (is_loopback(ss))
+                return allow_builtin(c, &rule_loopback, text);
+        if (!is_bind && c->sv->proxy_cfg &&
+            pt_proxy_is_self(c->sv->proxy_cfg, (const struct sockaddr *)ss, sizeof(*ss)))
+                return allow_builtin(c, &rule_proxy, text);
+        if (is_bind) {
+                const uint8_t *a = ss->ss_family == AF_INET
+                                           ? (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr
+                                           : ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+                uint16_t port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+                pt_decide_addr(c->sv->policy, ss->ss_family, a, port, &d);
+        } else {
+                pt_proxy_decide_addr(c->sv->policy, (const struct sockaddr *)ss, false, &d, &why);
+        }
+        if (!pt_call_record(c, &d, text))
+                return INET_DENIED;
+        if (is_bind || on_veth_link(c, ss))
+                return INET_DIRECT;
+        return INET_RELAY;
+}
+
+/*
+ * An allowed destination the namespace has no route to. TCP: the proxy connects to it from
+ * the host and the worker's socket is connected to the relay instead. Other socket types get
+ * the kernel's answer (ENETUNREACH).
+ */
+static int relay_connect(struct pt_call *c, int sock, const struct sockaddr_storage *ss, socklen_t len)
+{
+        int type = 0;
+        socklen_t tl = sizeof(type);
+        if (getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &tl) < 0)
+                return -errno;
+        if (type != SOCK_STREAM || !c->sv->proxy)
+                return connect(sock, (const struct sockaddr *)ss, len) < 0 ? -errno : 0;
+        struct sockaddr_in local;
+        int r = pt_proxy_relay(c->sv->proxy, (const struct sockaddr *)ss, len, &local);
+        if (r < 0)
+                return r;
+        return connect(sock, (const struct sockaddr *)&local, sizeof(local)) < 0 ? -errno : 0;
 }
 
 void pt_handle_connect_bind(struct pt_call *c)
@@ -98,6 +187,7 @@ void pt_handle_connect_bind(struct pt_call *c)
         bool is_bind = c->row->variant == PT_NET_BIND;
         socklen_t len = (socklen_t)a[2];
         _cleanup_close_ int sock = -1;
+        enum inet_route route = INET_DIRECT;
         int r;
 
         if ((int)len < 0 || len > sizeof(ss)) {
@@ -135,11 +225,18 @@ void pt_handle_connect_bind(struct pt_call *c)
                 break; /* the kernel, as seen from the worker's network namespace */
         case AF_INET:
         case AF_INET6:
+                if (len < (ss.ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6))) {
+                        r = -EINVAL;
+                        goto out;
+                }
                 r = pt_call_valid(c);
-                if (r == 0 && !decide_inet(c, &ss))
-                        r = -EACCES;
                 if (r < 0)
                         goto out;
+                route = decide_inet(c, &ss, is_bind);
+                if (route == INET_DENIED) {
+                        r = -EACCES;
+                        goto out;
+                }
                 break;
         default: {
                 struct pt_decision d;
@@ -168,6 +265,8 @@ void pt_handle_connect_bind(struct pt_call *c)
                 r = bind(sock, use, use_len) < 0 ? -errno : 0;
                 if (masked)
                         pt_fs_restore_umask(old);
+        } else if (route == INET_RELAY) {
+                r = relay_connect(c, sock, &ss, len);
         } else {
                 r = connect(sock, use, use_len) < 0 ? -errno : 0;
         }

@@ -119,6 +119,8 @@ static const struct sys_path sys_paths[] = {
         { "/sys/devices/system/cpu", true, PT_SYS_CPUS },
         { "/proc/self/net", true, PT_SYS_NETWORK_INTERFACES },
         { "/sys/class/net", true, PT_SYS_NETWORK_INTERFACES },
+        { "/etc/passwd", false, PT_SYS_USER_INFO },
+        { "/etc/group", false, PT_SYS_USER_INFO },
 };
 
 int pt_sys_for_path(const char *canon)

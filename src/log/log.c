@@ -231,33 +231,68 @@ static bool not_nameable(enum pt_perm perm, const char *value)
         return value[0] != '/' || (n > 10 && strcmp(value + n - 10, " (deleted)") == 0);
 }
 
+/* The notice text after "(who); ": how to allow it, or why it cannot be. */
+static void notice_fix(struct pt_buf *b, const struct pt_decision *d, const char *value, const char *fix)
+{
+        const char *perm = pt_perm_name(d->perm);
+        if (d->rule)
+                pt_buf_printf(b, "it matches the deny rule \"%s\" from %s", d->rule->text, d->source);
+        else if (d->source)
+                pt_buf_printf(b, "all %s access is denied by %s", perm, d->source);
+        else if (fix)
+                pt_buf_printf(b, "to allow it, run again with %s", fix);
+        else if (not_nameable(d->perm, value))
+                pt_buf_printf(b, "it is not a file a rule can name");
+        else {
+                pt_buf_printf(b, "to allow it, run again with --allow-%s=", perm);
+                shell_word(b, value);
+        }
+}
+
+int pt_log_denial_text(const struct pt_decision *d, const char *value, const char *who, const char *fix,
+                       char *buf, size_t size)
+{
+        struct pt_buf b = { buf, 0, size };
+        buf[0] = '\0';
+        pt_buf_printf(&b, "denied %s access to ", pt_perm_name(d->perm));
+        pt_buf_quoted(&b, value, false);
+        pt_buf_printf(&b, " (%s); ", who);
+        notice_fix(&b, d, value, fix);
+        return (int)b.len;
+}
+
+void pt_log_notice(struct pt_log *log, const struct pt_decision *d, const char *value, const char *who,
+                   const char *fix)
+{
+        char line[LINE_MAX_BYTES];
+        if (!log || log->quiet || !notice_first(log, d->perm, value))
+                return;
+        int n = snprintf(line, sizeof(line), "podtrace: ");
+        n += pt_log_denial_text(d, value, who, fix, line + n, sizeof(line) - (size_t)n - 1);
+        line[n++] = '\n';
+        write_all(STDERR_FILENO, line, (size_t)n);
+}
+
 void pt_log_denied(struct pt_log *log, const struct pt_call *c)
 {
-        char line[LINE_MAX_BYTES], comm[32];
-        struct pt_buf b = { line, 0, sizeof(line) - 1 };
-        const struct pt_decision *d = &c->dec;
-        const char *perm = pt_perm_name(d->perm);
-
-        if (!log || log->quiet || !notice_first(log, d->perm, c->value))
+        char comm[32], who[96];
+        if (!log || log->quiet)
                 return;
         pt_target_comm(c->req->pid, comm, sizeof(comm));
-        pt_buf_printf(&b, "podtrace: denied %s access to ", perm);
-        pt_buf_quoted(&b, c->value, false);
-        pt_buf_printf(&b, " (%s[%d] %s); ", comm, c->ids.tid, c->row->name);
-        if (d->rule)
-                pt_buf_printf(&b, "it matches the deny rule \"%s\" from %s", d->rule->text, d->source);
-        else if (d->source)
-                pt_buf_printf(&b, "all %s access is denied by %s", perm, d->source);
-        else if (c->fix)
-                pt_buf_printf(&b, "to allow it, run again with %s", c->fix);
-        else if (not_nameable(d->perm, c->value))
-                pt_buf_printf(&b, "it is not a file a rule can name");
-        else {
-                pt_buf_printf(&b, "to allow it, run again with --allow-%s=", perm);
-                shell_word(&b, c->value);
-        }
-        line[b.len++] = '\n';
-        write_all(STDERR_FILENO, line, b.len);
+        snprintf(who, sizeof(who), "%s[%d] %s", comm, c->ids.tid, c->row->name);
+        pt_log_notice(log, &c->dec, c->value, who, c->fix);
+}
+
+void pt_log_line(struct pt_log *log, const char *text)
+{
+        char line[LINE_MAX_BYTES];
+        if (!pt_log_wants_calls(log))
+                return;
+        int n = snprintf(line, sizeof(line) - 1, "%s", text);
+        if (n > (int)sizeof(line) - 2)
+                n = (int)sizeof(line) - 2;
+        line[n++] = '\n';
+        write_all(log->fd, line, (size_t)n);
 }
 
 void pt_log_message(struct pt_log *log, const char *fmt, ...)

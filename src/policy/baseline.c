@@ -16,6 +16,8 @@ static const char *const baseline_read[] = {
         "/etc/ld.so.cache", "/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
         /* locale and zone data */
         "/usr/share/locale", "/usr/share/zoneinfo", "/etc/localtime", "/etc/timezone", "/etc/locale.alias",
+        /* libc's name-service configuration (not the databases: /etc/passwd is sys userInfo) */
+        "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf",
         /* TLS configuration and the public CA certificates (never /etc/ssl/private) */
         "/etc/ssl/openssl.cnf", "/etc/ssl/certs", "/usr/share/ca-certificates",
         /* harmless devices */

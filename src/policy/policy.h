@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 enum pt_perm {
         PT_PERM_READ,
@@ -209,3 +210,12 @@ int pt_policy_add_baseline(struct pt_policy *p, const struct pt_context *ctx, co
 
 /* `podtrace policy show`: one line a rule, with its source. */
 void pt_policy_print(const struct pt_policy *p, FILE *out);
+
+/* --resolve=HOST:ADDR: the proxy resolves HOST (lower-case) to ADDR. */
+struct pt_resolve_pin {
+        char host[256];
+        struct sockaddr_storage addr; /* port 0 */
+};
+
+/* Parse "HOST:ADDR" (ADDR an IPv4 address, or an IPv6 one bare or in brackets). */
+int pt_resolve_pin_parse(const char *value, struct pt_resolve_pin *ret, const char **ret_why);

@@ -15,6 +15,19 @@ static const char *const default_names[] = {
         "PYTHONUNBUFFERED", "PYTHONIOENCODING", "PYTHONDONTWRITEBYTECODE",
 };
 
+/* The proxy variables are podtrace's to set (run.c): the caller's never pass. */
+static const char *const proxy_names[] = {
+        "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "NO_PROXY", "no_proxy",
+};
+
+bool pt_env_is_proxy_var(const char *name)
+{
+        for (size_t i = 0; i < sizeof(proxy_names) / sizeof(proxy_names[0]); i++)
+                if (strcmp(name, proxy_names[i]) == 0)
+                        return true;
+        return false;
+}
+
 static bool in_default_set(const char *name)
 {
         if (strncmp(name, "LC_", 3) == 0)
@@ -41,7 +54,7 @@ int pt_env_build(const struct pt_policy *p, char *const *envp, char ***ret_envp)
                         continue;
                 memcpy(name, *e, len);
                 name[len] = '\0';
-                if (strncmp(name, "POD_", 4) == 0 || strcmp(name, "PODTRACE") == 0)
+                if (strncmp(name, "POD_", 4) == 0 || strcmp(name, "PODTRACE") == 0 || pt_env_is_proxy_var(name))
                         continue;
                 struct pt_decision d;
                 pt_decide_env(p, name, &d);

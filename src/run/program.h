@@ -49,5 +49,7 @@ int pt_demo_policy(struct pt_policy *p, const struct pt_context *ctx, struct pt_
 
 /* The worker's environment (design 1.4): POD_* never, a safe default set, plus --allow-env. */
 int pt_env_build(const struct pt_policy *p, char *const *envp, char ***ret_envp);
+/* http_proxy and friends: set by podtrace (pointing at its proxy), never passed through. */
+bool pt_env_is_proxy_var(const char *name);
 void pt_strv_free(char **v);
 int pt_strv_push(char ***vec, size_t *n, const char *s);

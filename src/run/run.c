@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run/network.h"
 #include "sandbox/landlock_plan.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sync.h"
@@ -117,7 +118,9 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         struct pt_sandbox sb = { .init_pid = -1, .sync_fd = -1 };
         struct pt_tracer tr;
         struct pt_sync m;
-        char **envp = NULL;
+        char **envp = NULL, **worker_envp = NULL;
+        struct pt_late_config *late = pt_late_config_new();
+        struct pt_run_net net = { 0 };
         int r, code = EXIT_SETUP, exec_err = 0;
         bool tracing = false, spawned = false;
         _cleanup_close_ int sigfd = -1;
@@ -135,6 +138,11 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
                 return setup_failed(log, "planning Landlock rules", -r);
         }
         r = pt_env_build(p, environ, &envp);
+        if (r == 0 && !late)
+                r = -ENOMEM;
+        /* the proxy variables are filled in once the veth exists (late config) */
+        if (r == 0 && !(worker_envp = pt_env_with_proxy(envp, late)))
+                r = -ENOMEM;
         if (r < 0) {
                 code = setup_failed(log, "building the environment", -r);
                 goto out;
@@ -151,7 +159,8 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         struct pt_spawn_config cfg = {
                 .exec_path = prog->exec_path,
                 .argv = prog->argv,
-                .envp = envp,
+                .envp = worker_envp,
+                .late = late,
                 .filter = &filter,
                 .landlock = &plan,
         };
@@ -177,6 +186,15 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         }
         if (expect(log, sb.sync_fd, PT_SYNC_INIT_READY, &m) < 0)
                 goto out;
+        char neterr[200] = "";
+        r = pt_run_net_up(sb.init_pid, p, log, o->pins, o->npins, late, &net, neterr, sizeof(neterr));
+        if (r < 0) {
+                code = setup_failed(log, neterr, -r);
+                goto out;
+        }
+        sv.proxy = net.proxy;
+        sv.proxy_cfg = &net.cfg;
+        sv.net_plan = &net.plan;
         if (pt_sync_send(sb.sync_fd, PT_SYNC_GO, 0, 0) < 0)
                 goto out;
         if (expect(log, sb.sync_fd, PT_SYNC_LANDLOCK_DONE, &m) < 0)
@@ -273,6 +291,8 @@ out:
         free(clean_write.paths);
         free(clean_write.lens);
         pt_landlock_plan_free(&plan);
+        pt_run_net_down(&net);
         pt_strv_free(envp);
+        free(worker_envp);
         return code;
 }

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "net/netplan.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sync.h"
 
@@ -64,6 +65,14 @@ void pt_init_main(const struct pt_spawn_config *cfg, int sync_fd)
         if (pt_sync_recv(sync_fd, &m) < 0 || m.msg != PT_SYNC_GO)
                 _exit(125);
 
+        /* The veth pair exists now (GO): configure our side of it. */
+        if (cfg->late && cfg->late->net_index >= 0) {
+                struct pt_netplan plan;
+                pt_netplan_for_index((unsigned)cfg->late->net_index, &plan);
+                r = pt_veth_configure_inside(&plan);
+                if (r < 0)
+                        fail(sync_fd, PT_STEP_NET, -r);
+        }
         pid_t worker = fork();
         if (worker < 0)
                 fail(sync_fd, PT_STEP_FORK, errno);

@@ -24,6 +24,19 @@ struct pt_landlock_plan {
         uint64_t handled; /* the rights the ruleset restricts */
 };
 
+/*
+ * What is only known after the namespaces exist (the veth index, hence the proxy's address),
+ * in a MAP_SHARED page made before clone: the supervisor fills it in before GO, init and the
+ * worker read it after. The worker's environment points into it for the proxy variables.
+ */
+#define PT_LATE_ENV 8
+struct pt_late_config {
+        int net_index; /* -1: no veth */
+        char env[PT_LATE_ENV][96];
+};
+
+struct pt_late_config *pt_late_config_new(void);
+
 struct pt_spawn_config {
         const char *exec_path;       /* absolute path the worker execs */
         char *const *argv;
@@ -31,6 +44,7 @@ struct pt_spawn_config {
         const struct sock_fprog *filter;
         const struct pt_landlock_plan *landlock;
         const char *hostname;        /* the UTS namespace's name; NULL keeps the host's */
+        struct pt_late_config *late;  /* shared with the children */
 };
 
 struct pt_sandbox {

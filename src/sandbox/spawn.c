@@ -2,11 +2,22 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "sandbox/sandbox.h"
+
+struct pt_late_config *pt_late_config_new(void)
+{
+        void *p = mmap(NULL, sizeof(struct pt_late_config), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+                return NULL;
+        struct pt_late_config *late = p;
+        late->net_index = -1;
+        return late;
+}
 
 int pt_sandbox_spawn(const struct pt_spawn_config *cfg, struct pt_sandbox *ret)
 {

@@ -60,6 +60,8 @@ const char *pt_setup_step_name(int step)
                 return "installing the seccomp filter";
         case PT_STEP_SYNC:
                 return "talking to the supervisor";
+        case PT_STEP_NET:
+                return "configuring veth in the sandbox";
         default:
                 return "setting up the sandbox";
         }

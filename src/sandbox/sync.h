@@ -38,6 +38,7 @@ enum pt_setup_step {
         PT_STEP_LANDLOCK,
         PT_STEP_SECCOMP,
         PT_STEP_SYNC,
+        PT_STEP_NET,
 };
 
 #define PT_SYNC_BITMAP_WORDS 4 /* Landlock rules reported: up to 256 */

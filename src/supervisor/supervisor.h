@@ -12,6 +12,9 @@
 #include "policy/policy.h"
 
 struct pt_log;
+struct pt_proxy;
+struct pt_proxy_config;
+struct pt_netplan;
 
 /* Subtrees where Landlock enforces the policy in the kernel: a plain reply is race-free there. */
 struct pt_clean_set {
@@ -34,6 +37,9 @@ struct pt_supervisor {
         struct seccomp_notif_sizes sizes;
         bool sync_wakeup;        /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is on */
         pid_t worker_pid;        /* host pid of the worker (the init's child) */
+        struct pt_proxy *proxy;  /* relays the worker's allowed direct TCP connections */
+        const struct pt_proxy_config *proxy_cfg;
+        const struct pt_netplan *net_plan;
 
         /* notify pool (supervisor/notify.c): one receiver, more only while one is stuck */
         atomic_int nthreads;

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+#include "run/network.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pt_run_net_up(pid_t init_pid, const struct pt_policy *p, struct pt_log *log, const struct pt_resolve_pin *pins,
+                  size_t npins, struct pt_late_config *late, struct pt_run_net *ret, char *err, size_t errsize)
+{
+        memset(ret, 0, sizeof(*ret));
+        int r = pt_veth_create(init_pid, &ret->plan, err, errsize);
+        if (r < 0)
+                return r;
+        ret->cfg = (struct pt_proxy_config){
+                .policy = p,
+                .log = log,
+                .listen_addr = ret->plan.host_addr,
+                .client_addr = ret->plan.worker_addr,
+                .port = PT_PROXY_PORT,
+                .pins = pins,
+                .npins = npins,
+                .max_conns = 256,
+                .idle_secs = 60,
+                .connect_secs = 10,
+        };
+        r = pt_proxy_start(&ret->cfg, &ret->proxy, err, errsize);
+        if (r < 0)
+                return r;
+        char url[64];
+        snprintf(url, sizeof(url), "http://%s:%u", inet_ntoa(ret->plan.host_addr), PT_PROXY_PORT);
+        static const char *const names[] = { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+                                             "all_proxy",  "ALL_PROXY" };
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+                snprintf(late->env[i], sizeof(late->env[i]), "%s=%s", names[i], url);
+        snprintf(late->env[6], sizeof(late->env[6]), "NO_PROXY=localhost,127.0.0.1,::1");
+        snprintf(late->env[7], sizeof(late->env[7]), "no_proxy=localhost,127.0.0.1,::1");
+        late->net_index = (int)ret->plan.index;
+        return 0;
+}
+
+void pt_run_net_down(struct pt_run_net *net)
+{
+        /* The veth pair goes with the worker's namespace: nothing to wait for here. */
+        pt_proxy_stop(net->proxy);
+        net->proxy = NULL;
+}
+
+char **pt_env_with_proxy(char **envp, struct pt_late_config *late)
+{
+        size_t n = 0;
+        while (envp && envp[n])
+                n++;
+        char **v = calloc(n + PT_LATE_ENV + 1, sizeof(char *));
+        if (!v)
+                return NULL;
+        memcpy(v, envp, n * sizeof(char *));
+        for (size_t i = 0; i < PT_LATE_ENV; i++)
+                v[n + i] = late->env[i];
+        return v;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SIGBUS guard (guard.h). The handler only reads the slot table with atomic loads and
+ * makes one mmap() call, both async-signal-safe; registration is serialised by a mutex that
+ * the handler never takes.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "shm/guard.h"
+#include "shm/shm_internal.h"
+
+#define GUARD_SLOTS 256
+
+struct guard_slot {
+        uintptr_t start; /* 0: free */
+        uintptr_t end;
+        uint32_t lost;
+};
+
+static struct guard_slot slots[GUARD_SLOTS];
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sigaction previous;
+static bool installed;
+
+static void chain(int sig, siginfo_t *si, void *uc)
+{
+        if (previous.sa_flags & SA_SIGINFO) {
+                previous.sa_sigaction(sig, si, uc);
+                return;
+        }
+        if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
+                previous.sa_handler(sig);
+                return;
+        }
+        /*
+         * Default action: restore it. A fault re-executes the access on return and dies of
+         * it; a SIGBUS sent by kill() does not repeat, so send it again.
+         */
+        signal(SIGBUS, SIG_DFL);
+        if (si->si_code <= 0)
+                raise(SIGBUS);
+}
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+        uintptr_t a = (uintptr_t)si->si_addr;
+
+        if (si->si_code > 0) {
+                for (unsigned i = 0; i < GUARD_SLOTS; i++) {
+                        uintptr_t s = __atomic_load_n(&slots[i].start, __ATOMIC_ACQUIRE);
+                        uintptr_t e = __atomic_load_n(&slots[i].end, __ATOMIC_RELAXED);
+                        if (!s || a < s || a >= e)
+                                continue;
+                        int saved = errno;
+                        void *p = mmap((void *)s, e - s, PROT_READ | PROT_WRITE,
+                                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+                        errno = saved;
+                        if (p == MAP_FAILED)
+                                break;
+                        __atomic_store_n(&slots[i].lost, 1, __ATOMIC_RELEASE);
+                        return;
+                }
+        }
+        chain(sig, si, uc);
+}
+
+static void install(void)
+{
+        struct sigaction sa;
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_sigaction = on_sigbus;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(SIGBUS, &sa, &previous) == 0)
+                installed = true;
+}
+
+int pt_shm_guard_add(void *map, size_t len)
+{
+        int slot = -1;
+
+        pthread_mutex_lock(&slots_lock);
+        if (!installed)
+                install();
+        for (unsigned i = 0; installed && i < GUARD_SLOTS; i++) {
+                if (__atomic_load_n(&slots[i].start, __ATOMIC_RELAXED))
+                        continue;
+                __atomic_store_n(&slots[i].lost, 0, __ATOMIC_RELAXED);
+                __atomic_store_n(&slots[i].end, (uintptr_t)map + len, __ATOMIC_RELAXED);
+                __atomic_store_n(&slots[i].start, (uintptr_t)map, __ATOMIC_RELEASE);
+                slot = (int)i;
+                break;
+        }
+        pthread_mutex_unlock(&slots_lock);
+        return slot;
+}
+
+void pt_shm_guard_remove(int slot)
+{
+        if (slot < 0 || slot >= GUARD_SLOTS)
+                return;
+        pthread_mutex_lock(&slots_lock);
+        __atomic_store_n(&slots[slot].start, 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&slots[slot].end, 0, __ATOMIC_RELAXED);
+        pthread_mutex_unlock(&slots_lock);
+}
+
+bool pt_shm_guard_lost(int slot)
+{
+        return slot >= 0 && slot < GUARD_SLOTS && __atomic_load_n(&slots[slot].lost, __ATOMIC_ACQUIRE);
+}

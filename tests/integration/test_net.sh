@@ -1,0 +1,149 @@
+#!/bin/bash
+# The worker's network (design 5, issue 4): the veth pair, the proxy on the supervisor's side,
+# host rules and DNS-rebinding protection, direct sockets through the relay, real clients.
+. "$TESTLIB"
+. "$(dirname "$TESTLIB")/checks.sh"
+. "$(dirname "$TESTLIB")/nethost.sh"
+
+command -v curl >/dev/null || skip "curl not installed"
+PIN="--resolve=testhost:$TH_ADDR"
+LINKS_BEFORE=$(ip -o link show | grep -c 'veth-bun' || true)
+
+# --- the worker's side of the network -------------------------------------------------------
+run_pt run -A -- python3 -c '
+import os, socket, subprocess
+print("proxy:", os.environ.get("http_proxy"), os.environ.get("https_proxy"), os.environ.get("NO_PROXY"))
+print("links:", " ".join(sorted(os.listdir("/sys/class/net"))))
+print("routes:", open("/proc/net/route").read().count("\n") - 1)'
+want_re '^proxy: http://169\.254\.[0-9]+\.[0-9]+:8080 http://169\.254\.[0-9]+\.[0-9]+:8080 localhost,127\.0\.0\.1,::1$' \
+    "the worker is pointed at the proxy; NO_PROXY keeps its own loopback direct"
+want_re '^links: lo veth-sb[0-9]*$' "the worker's namespace has lo and its end of the veth, nothing else"
+want "routes: 1" "one route (the veth's /30): no default route"
+
+# --- through the proxy ---------------------------------------------------------------------
+run_pt run --allow-net=testhost "$PIN" -- curl -s -m 10 http://testhost/index.html
+want "hello from testhost" "curl: an allowed host through the proxy"
+run_pt run --allow-net=testhost:443 --allow-read="$TH_CERT" "$PIN" -- curl -s -m 10 --cacert "$TH_CERT" https://testhost/index.html
+want "hello from testhost" "curl: HTTPS through a CONNECT tunnel"
+run_pt run --allow-net=testhost "$PIN" -- curl -s -m 10 http://testhost/index.html http://testhost:8000/index.html
+check "curl: two requests on one kept-alive connection" test "$(printf '%s\n' "$OUT" | grep -c 'hello from testhost')" = 2
+run_pt run --allow-net=testhost "$PIN" -- curl -s -m 10 -d 'some-body-data' http://testhost/post
+want "got 14 bytes: some-body-data" "curl: a POST body is forwarded"
+run_pt run --allow-net=testhost "$PIN" -- python3 -c '
+import urllib.request
+print(urllib.request.urlopen("http://testhost/index.html", timeout=10).read().decode().strip())'
+want "hello from testhost" "python urllib through the proxy"
+if /usr/bin/python3 -c 'import requests' 2>/dev/null; then
+    run_pt run --allow-net=testhost:443 --allow-read="$TH_CERT" "$PIN" -- /usr/bin/python3 -c "
+import requests
+print(requests.get('https://testhost/index.html', verify='$TH_CERT', timeout=10).text.strip())"
+    want "hello from testhost" "python requests over HTTPS through the proxy"
+else
+    echo "# note: python3-requests not installed for /usr/bin/python3; requests case skipped"
+fi
+
+# --- denials ------------------------------------------------------------------------------
+run_pt run "$PIN" -- curl -s -i -m 10 http://testhost/index.html
+want_re '^HTTP/1.1 403' "a host not allowed gets 403"
+want_re '^X-Podtrace-Denied: denied net access to "testhost:80".*--allow-net=testhost:80' "with the X-Podtrace-Denied header"
+want_re '^podtrace: denied net access to "testhost:80"' "and the body says the same"
+want_err_re '^podtrace: denied net access to "testhost:80" \(proxy GET\)' "and the notice on podtrace's stderr"
+run_pt run --allow-net=testhost:443 "$PIN" -- curl -s -i -m 10 http://testhost/index.html
+want_re '^HTTP/1.1 403' "host:port rules: port 80 is not port 443"
+run_pt run --allow-net=testhost --deny-net=testhost:8000 "$PIN" -- curl -s -i -m 10 http://testhost:8000/
+want_re '^HTTP/1.1 403' "deny beats allow in the proxy"
+run_pt run --allow-net=evil --resolve=evil:127.0.0.1 -- curl -s -i -m 10 http://evil/
+want_re '^HTTP/1.1 403' "a name pinned to 127.0.0.1 is refused (DNS rebinding)"
+want_re '^X-Podtrace-Denied: .*--allow-net=127\.0\.0\.1 \(it resolves to that internal address\)' "... and the fix names the address"
+run_pt run --allow-net=evil --resolve=evil:169.254.1.1 -- curl -s -i -m 10 http://evil:8080/
+want_re '^HTTP/1.1 403' "a name pinned to the proxy's own 169.254 address is refused"
+run_pt run --allow-net=evil --resolve=evil:10.1.2.3 -- curl -s -i -m 10 http://evil/
+want_re '^HTTP/1.1 403' "a name pinned to a private address is refused"
+PYRAW='
+import os, socket, sys
+host, port = os.environ["http_proxy"].rsplit("/", 1)[1].split(":")
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_DONTROUTE, 1)
+s.connect((host, int(port))); s.sendall(sys.argv[1].encode() + b"\r\n\r\n")
+print(s.recv(200).split(b"\r\n")[0].decode())'
+run_pt run -N -- python3 -c "$PYRAW" "GET http://127.0.0.1:22/ HTTP/1.1"
+want_re '^HTTP/1.1 403' "even bare --allow-net does not reach the host's loopback through the proxy"
+run_pt run -N -- python3 -c "$PYRAW" "CONNECT 169.254.1.1:22 HTTP/1.1"
+want_re '^HTTP/1.1 403' "... nor the supervisor's link-local side"
+run_pt run --allow-net=nowhere.invalid -- curl -s -i -m 10 http://nowhere.invalid/
+want_re '^HTTP/1.1 502' "a name that cannot be resolved gets 502 with a reason"
+run_pt run --allow-net="$TH_ADDR:81" -- curl -s -i -m 10 "http://$TH_ADDR:81/"
+want_re '^HTTP/1.1 502' "a refused upstream connection gets 502"
+
+# --- a malformed request gets 400 and the proxy keeps serving ------------------------------
+run_pt run --allow-net=testhost "$PIN" -- python3 -c '
+import os, socket, urllib.request
+host, port = os.environ["http_proxy"].rsplit("/", 1)[1].split(":")
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_DONTROUTE, 1)
+s.connect((host, int(port))); s.sendall(b"NOT HTTP AT ALL\r\n\r\n"); print("garbage:", s.recv(100).split(b"\r\n")[0].decode())
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_DONTROUTE, 1)
+s.connect((host, int(port))); s.sendall(b"GET /relative HTTP/1.1\r\nHost: x\r\n\r\n"); print("origin-form:", s.recv(100).split(b"\r\n")[0].decode())
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_DONTROUTE, 1)
+s.connect((host, int(port))); s.sendall(b"GET http://testhost/ HTTP/1.1\r\n" + b"X-Big: " + b"a" * 40000 + b"\r\n\r\n")
+print("huge head:", s.recv(100).split(b"\r\n")[0].decode())
+print("after:", urllib.request.urlopen("http://testhost/index.html", timeout=10).read().decode().strip())'
+want "garbage: HTTP/1.1 400 Bad Request" "a malformed request gets 400"
+want "origin-form: HTTP/1.1 400 Bad Request" "a request that is not absolute-form gets 400"
+want_re '^huge head: HTTP/1.1 (431|400)' "a head over the bound is refused"
+want "after: hello from testhost" "the proxy still serves afterwards"
+
+# --- direct sockets -----------------------------------------------------------------------
+PYDIRECT="
+import socket
+s = socket.socket()
+try:
+    s.connect(('$TH_ADDR', 5432)); s.sendall(b'ping\n'); print('direct:', s.recv(100).decode().strip())
+except OSError as e:
+    print('direct:', e.strerror)"
+run_pt run -- python3 -c "$PYDIRECT"
+want "direct: Permission denied" "a direct connect to an address not allowed is refused"
+want_err_re "^podtrace: denied net access to \"$TH_ADDR:5432\"" "with a notice"
+run_pt run --allow-net="$TH_ADDR:5432" -- python3 -c "$PYDIRECT"
+want "direct: echo:ping" "an allowed direct TCP connection works through the relay"
+run_pt run --allow-net="$TH_ADDR" -- curl -s -m 10 --noproxy '*' "http://$TH_ADDR/index.html"
+want "hello from testhost" "a real HTTP exchange over an allowed direct connection (curl --noproxy)"
+run_pt run -- python3 -c '
+import socket, os
+host = os.environ["http_proxy"].rsplit("/", 1)[1].split(":")[0]
+for port in (22, 53, 8081):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_DONTROUTE, 1)
+    try:
+        s.connect((host, port)); print(port, "connected")
+    except OSError as e:
+        print(port, e.strerror)'
+want "22 Permission denied" "the supervisor's side of the veth is not a way to the host's services (22)"
+want "8081 Permission denied" "... nor any other port but the proxy's"
+run_pt run -- python3 -c '
+import socket
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen()
+c = socket.create_connection(srv.getsockname()); a, _ = srv.accept(); c.sendall(b"x"); print("loopback:", a.recv(1).decode())'
+want "loopback: x" "the sandbox's own loopback is always reachable"
+
+# --- four concurrent runs, each its own veth and /30 ---------------------------------------
+for i in 1 2 3 4; do
+    "$PODTRACE" run -q --allow-net=testhost --allow-run=curl,sleep "$PIN" -- sh -c \
+        'curl -s -m 20 http://testhost/index.html; echo "$http_proxy"; sleep 1' > "$SCRATCH/c$i.txt" 2>&1 &
+    PIDS="${PIDS:-} $!"
+done
+wait $PIDS
+for i in 1 2 3 4; do
+    check "concurrent run $i fetched through its proxy" grep -q 'hello from testhost' "$SCRATCH/c$i.txt"
+done
+check "the four runs had four different proxies" test "$(cat "$SCRATCH"/c?.txt | grep -c '^http://169.254' )" = 4 -a \
+    "$(cat "$SCRATCH"/c?.txt | grep '^http://169.254' | sort -u | wc -l)" = 4
+
+# --- nothing left behind --------------------------------------------------------------------
+sleep 0.5
+check "no veth left behind after normal exits" test "$(ip -o link show | grep -c 'veth-bun' || true)" -le "$LINKS_BEFORE"
+"$PODTRACE" run -q -- sleep 30 &
+PT=$!
+sleep 0.5
+kill -9 $PT
+wait $PT 2>/dev/null
+for _ in $(seq 50); do [ "$(ip -o link show | grep -c 'veth-bun' || true)" -le "$LINKS_BEFORE" ] && break; sleep 0.1; done
+check "no veth left behind after SIGKILL of podtrace" test "$(ip -o link show | grep -c 'veth-bun' || true)" -le "$LINKS_BEFORE"
+finish
