@@ -34,10 +34,11 @@ enum pt_arg {
         PT_ARG_AMODE,  /* access(2) mode: F_OK or R_OK|W_OK|X_OK */
 };
 
-/* Notify only when (args[arg] & mask) == value; arg < 0: no condition. */
+/* Notify only when (args[arg] & mask) == value, or != value with `ne`; mask 0: no condition. */
 struct pt_row_cond {
         int8_t arg;
         uint64_t mask, value;
+        bool ne;
 };
 
 struct pt_syscall_row {

@@ -32,6 +32,11 @@ static bool decide_special_read(struct pt_call *c, const char *canon, bool *ok)
         if (sys >= 0) {
                 pt_decide_sys(c->sv->policy, (enum pt_sys)sys, &d);
                 snprintf(fix, sizeof(fix), "--allow-sys=%s", pt_sys_name((enum pt_sys)sys));
+                /* a read rule the user wrote for the file (not the baseline) allows it too */
+                struct pt_decision rd;
+                pt_decide_path(c->sv->policy, PT_PERM_READ, canon, &rd);
+                if (!d.allow && rd.allow && rd.source && strcmp(rd.source, "baseline") != 0)
+                        d = rd;
         } else if (other_environ(canon)) {
                 pt_decide_env_all(c->sv->policy, &d);
                 snprintf(fix, sizeof(fix), "--allow-env");

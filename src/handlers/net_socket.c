@@ -179,98 +179,101 @@ static int relay_connect(struct pt_call *c, int sock, const struct sockaddr_stor
         return connect(sock, (const struct sockaddr *)&local, sizeof(local)) < 0 ? -errno : 0;
 }
 
+int pt_net_dest_decide(struct pt_call *c, struct pt_net_dest *d, bool is_bind)
+{
+        struct sockaddr_storage *ss = &d->ss;
+        socklen_t len = d->len;
+        d->t.parent = d->t.obj = -1;
+        d->use = (const struct sockaddr *)ss;
+        d->use_len = len;
+        d->relay = false;
+        if (len < sizeof(sa_family_t))
+                return -EINVAL;
+
+        switch (ss->ss_family) {
+        case AF_UNIX: {
+                const struct sockaddr_un *un = (const void *)ss;
+                size_t n = len - offsetof(struct sockaddr_un, sun_path);
+                if (len > offsetof(struct sockaddr_un, sun_path) && un->sun_path[0] != '\0' && n > 0) {
+                        int r = unix_path(c, un, len, is_bind, &d->t, &d->via, &d->use_len);
+                        if (r < 0)
+                                return r;
+                        d->use = (const struct sockaddr *)&d->via;
+                }
+                /* abstract names and autobind: the worker's own network namespace */
+                return pt_call_valid(c);
+        }
+        case AF_NETLINK:
+                return pt_call_valid(c); /* the kernel, as seen from the worker's namespace */
+        case AF_INET:
+        case AF_INET6: {
+                if (len < (ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)))
+                        return -EINVAL;
+                int r = pt_call_valid(c);
+                if (r < 0)
+                        return r;
+                enum inet_route route = decide_inet(c, ss, is_bind);
+                if (route == INET_DENIED)
+                        return -EACCES;
+                d->relay = route == INET_RELAY;
+                return 0;
+        }
+        default: {
+                struct pt_decision dec;
+                char text[32];
+                snprintf(text, sizeof(text), "address family %d", ss->ss_family);
+                /* anything else (vsock reaches the host) only with the whole net permission */
+                pt_decide_host(c->sv->policy, "", 0, &dec);
+                if (!pt_call_record(c, &dec, text))
+                        return -EACCES;
+                return pt_call_valid(c);
+        }
+        }
+}
+
+int pt_net_dest_read(struct pt_call *c, uint64_t addr, uint64_t len, struct pt_net_dest *d)
+{
+        memset(d, 0, sizeof(*d));
+        d->t.parent = d->t.obj = -1;
+        if ((int64_t)(int)len < 0 || len > sizeof(d->ss))
+                return -EINVAL;
+        d->len = (socklen_t)len;
+        return pt_target_read(c->req->pid, addr, &d->ss, len);
+}
+
+int pt_net_relay_connect(struct pt_call *c, int sock, const struct pt_net_dest *d)
+{
+        return relay_connect(c, sock, &d->ss, d->len);
+}
+
 void pt_handle_connect_bind(struct pt_call *c)
 {
         const __u64 *a = c->req->data.args;
-        struct sockaddr_storage ss;
-        struct pt_fs_target t = { .parent = -1, .obj = -1 };
+        struct pt_net_dest d;
         bool is_bind = c->row->variant == PT_NET_BIND;
-        socklen_t len = (socklen_t)a[2];
         _cleanup_close_ int sock = -1;
-        enum inet_route route = INET_DIRECT;
-        int r;
 
-        if ((int)len < 0 || len > sizeof(ss)) {
-                pt_reply_error(c, EINVAL);
-                return;
+        int r = pt_net_dest_read(c, a[1], a[2], &d);
+        if (r == 0)
+                r = pt_net_dest_decide(c, &d, is_bind);
+        if (r == 0) {
+                sock = pt_target_take_fd(c->req->pid, pt_arg_fd(c, 0));
+                if (sock < 0)
+                        r = sock;
         }
-        memset(&ss, 0, sizeof(ss));
-        r = pt_target_read(c->req->pid, a[1], &ss, len);
-        if (r < 0) {
-                pt_reply_error(c, -r);
-                return;
-        }
-        if (len < sizeof(sa_family_t)) {
-                pt_reply_error(c, EINVAL);
-                return;
-        }
-        const struct sockaddr *use = (const struct sockaddr *)&ss;
-        socklen_t use_len = len;
-        struct sockaddr_un via;
-
-        switch (ss.ss_family) {
-        case AF_UNIX: {
-                const struct sockaddr_un *un = (const void *)&ss;
-                size_t n = len - offsetof(struct sockaddr_un, sun_path);
-                if (len > offsetof(struct sockaddr_un, sun_path) && un->sun_path[0] != '\0' && n > 0) {
-                        r = unix_path(c, un, len, is_bind, &t, &via, &use_len);
-                        if (r < 0)
-                                goto out;
-                        use = (const struct sockaddr *)&via;
-                }
-                /* abstract names and autobind: the worker's own network namespace */
-                break;
-        }
-        case AF_NETLINK:
-                break; /* the kernel, as seen from the worker's network namespace */
-        case AF_INET:
-        case AF_INET6:
-                if (len < (ss.ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6))) {
-                        r = -EINVAL;
-                        goto out;
-                }
-                r = pt_call_valid(c);
-                if (r < 0)
-                        goto out;
-                route = decide_inet(c, &ss, is_bind);
-                if (route == INET_DENIED) {
-                        r = -EACCES;
-                        goto out;
-                }
-                break;
-        default: {
-                struct pt_decision d;
-                char text[32];
-                snprintf(text, sizeof(text), "address family %d", ss.ss_family);
-                /* anything else (vsock reaches the host) only with the whole net permission */
-                pt_decide_host(c->sv->policy, "", 0, &d);
-                if (!pt_call_record(c, &d, text)) {
-                        r = -EACCES;
-                        goto out;
+        if (r == 0) {
+                if (is_bind) {
+                        mode_t old;
+                        bool masked = d.ss.ss_family == AF_UNIX && pt_fs_with_umask(c, &old) == 0;
+                        r = bind(sock, d.use, d.use_len) < 0 ? -errno : 0;
+                        if (masked)
+                                pt_fs_restore_umask(old);
+                } else if (d.relay) {
+                        r = relay_connect(c, sock, &d.ss, d.len);
+                } else {
+                        r = connect(sock, d.use, d.use_len) < 0 ? -errno : 0;
                 }
         }
-        }
-        if (pt_call_valid(c) < 0) {
-                r = -ENOENT;
-                goto out;
-        }
-        sock = pt_target_take_fd(c->req->pid, pt_arg_fd(c, 0));
-        if (sock < 0) {
-                r = sock;
-                goto out;
-        }
-        if (is_bind) {
-                mode_t old;
-                bool masked = ss.ss_family == AF_UNIX && pt_fs_with_umask(c, &old) == 0;
-                r = bind(sock, use, use_len) < 0 ? -errno : 0;
-                if (masked)
-                        pt_fs_restore_umask(old);
-        } else if (route == INET_RELAY) {
-                r = relay_connect(c, sock, &ss, len);
-        } else {
-                r = connect(sock, use, use_len) < 0 ? -errno : 0;
-        }
-out:
-        pt_fs_target_release(&t);
+        pt_fs_target_release(&d.t);
         pt_reply_result(c, r);
 }

@@ -117,6 +117,11 @@ static const struct pt_syscall_row rows[] = {
         /* sockets: the address is in memory, so connect/bind run on the supervisor's copy */
         ROW(__NR_connect, "connect", NET, pt_handle_connect_bind, PT_NET_CONNECT, F, X, I),
         ROW(__NR_bind, "bind", NET, pt_handle_connect_bind, PT_NET_BIND, F, X, I),
+        /* sendto without an address goes to the connected peer, decided at connect: not notified */
+        { .nr = __NR_sendto, .name = "sendto", .perm = PT_PERM_NET, .handler = pt_handle_send, .variant = PT_NET_SENDTO,
+          .args = { F, X, I, H, X, I }, .cond = { { 4, ~0ull, 0, true } } },
+        ROW(__NR_sendmsg, "sendmsg", NET, pt_handle_send, PT_NET_SENDMSG, F, X, H),
+        ROW(__NR_sendmmsg, "sendmmsg", NET, pt_handle_send, PT_NET_SENDMMSG, F, X, I, H),
 };
 
 #define MAX_NR 1024

@@ -36,7 +36,9 @@ static int add_rules(scmp_filter_ctx ctx)
                 unsigned ncmp = 0;
                 for (int k = 0; k < 2; k++) {
                         const struct pt_row_cond *cd = &rows[i].cond[k];
-                        if (cd->mask)
+                        if (cd->mask && cd->ne)
+                                cmp[ncmp++] = SCMP_CMP((unsigned)cd->arg, SCMP_CMP_NE, cd->value);
+                        else if (cd->mask)
                                 cmp[ncmp++] = SCMP_CMP((unsigned)cd->arg, SCMP_CMP_MASKED_EQ, cd->mask, cd->value);
                 }
                 int r = seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, rows[i].nr, ncmp, cmp);
