@@ -176,6 +176,13 @@ static int relay_connect(struct pt_call *c, int sock, const struct sockaddr_stor
         int r = pt_proxy_relay(c->sv->proxy, (const struct sockaddr *)ss, len, &local);
         if (r < 0)
                 return r;
+        if (ss->ss_family == AF_INET6) {
+                /* an IPv6 socket reaches the relay's IPv4 address v4-mapped */
+                struct sockaddr_in6 l6 = { .sin6_family = AF_INET6, .sin6_port = local.sin_port };
+                l6.sin6_addr.s6_addr[10] = l6.sin6_addr.s6_addr[11] = 0xff;
+                memcpy(&l6.sin6_addr.s6_addr[12], &local.sin_addr, 4);
+                return connect(sock, (const struct sockaddr *)&l6, sizeof(l6)) < 0 ? -errno : 0;
+        }
         return connect(sock, (const struct sockaddr *)&local, sizeof(local)) < 0 ? -errno : 0;
 }
 

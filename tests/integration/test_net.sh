@@ -123,6 +123,43 @@ srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen()
 c = socket.create_connection(srv.getsockname()); a, _ = srv.accept(); c.sendall(b"x"); print("loopback:", a.recv(1).decode())'
 want "loopback: x" "the sandbox's own loopback is always reachable"
 
+# --- the send family: the destination is decided, data and fds pass ----------------------
+PYSEND="
+import os, socket
+a, b = socket.socketpair()
+r, w = os.pipe()
+socket.send_fds(a, [b'fd!'], [w])
+msg, fds, _, _ = socket.recv_fds(b, 10, 1)
+os.write(fds[0], b'via the passed fd'); print('scm_rights:', msg.decode(), os.read(r, 100).decode())
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('127.0.0.1', 0))
+v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); v.sendto(b'udp hello', u.getsockname()); print('loopback udp:', u.recv(100).decode())
+for name, send in (('sendto', lambda: v.sendto(b'x', ('$TH_ADDR', 53))),
+                   ('sendmsg', lambda: v.sendmsg([b'x'], [], 0, ('$TH_ADDR', 53))),
+                   ('mapped', lambda: socket.socket(socket.AF_INET6).connect(('::ffff:$TH_ADDR', 5432)))):
+    try:
+        send(); print(name + ': sent')
+    except OSError as e:
+        print(name + ':', e.strerror)
+d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+try:
+    d.sendto(b'x', '$SCRATCH/host.sock'); print('unix dgram: sent')
+except OSError as e:
+    print('unix dgram:', e.strerror)"
+python3 -c "import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind('$SCRATCH/host.sock')"
+run_pt run -- python3 -c "$PYSEND"
+want "scm_rights: fd! via the passed fd" "sendmsg with SCM_RIGHTS passes the worker's fds"
+want "loopback udp: udp hello" "UDP on the sandbox's own loopback"
+want "sendto: Permission denied" "UDP sendto to an address not allowed is refused"
+want "sendmsg: Permission denied" "sendmsg with a destination not allowed is refused"
+want "mapped: Permission denied" "an IPv4-mapped IPv6 address is decided as the IPv4 one"
+want "unix dgram: Permission denied" "a datagram to a host AF_UNIX socket path is a file access (refused)"
+run_pt run --allow-net="$TH_ADDR" -- python3 -c "$PYSEND"
+want_re '^sendto: (sent|Network is unreachable)$' "an allowed UDP destination is not refused (no route: unreachable)"
+run_pt run --allow-net="$TH_ADDR" -- python3 -c "
+import socket
+s = socket.socket(socket.AF_INET6); s.connect(('::ffff:$TH_ADDR', 5432)); s.sendall(b'v6\n'); print('mapped:', s.recv(100).decode().strip())"
+want "mapped: echo:v6" "an allowed IPv4-mapped destination works through the relay"
+
 # --- four concurrent runs, each its own veth and /30 ---------------------------------------
 for i in 1 2 3 4; do
     "$PODTRACE" run -q --allow-net=testhost --allow-run=curl,sleep "$PIN" -- sh -c \
