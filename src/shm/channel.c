@@ -175,7 +175,8 @@ int pt_shm_attach(int fd, void *map, size_t map_size, const struct pt_shm_geomet
         STORE_RELAXED(&ch->rx.ctl->data_waiting, 0);
         STORE_RELAXED(&ch->tx.ctl->space_waiting, 0);
         STORE_RELAXED(&h->side[side].pid, (uint32_t)getpid());
-        STORE_SEQ(&h->side[side].state, PT_SIDE_ATTACHED);
+        uint32_t gen = (LOAD_RELAXED(&h->side[side].state) & ~PT_SIDE_MASK) + PT_SIDE_GEN_ONE;
+        STORE_SEQ(&h->side[side].state, gen | PT_SIDE_ATTACHED);
         *ret_ch = TAKE_PTR(ch);
         return 0;
 fail:
@@ -372,7 +373,8 @@ void pt_shm_close(struct pt_shm *ch)
                 return;
         /* Tell the peer, then wake it wherever it may sleep: both futex words change. */
         if (!pt_shm_guard_lost(ch->guard_slot)) {
-                STORE_SEQ(&ch->hdr->side[ch->side].state, PT_SIDE_CLOSED);
+                uint32_t gen = LOAD_RELAXED(&ch->hdr->side[ch->side].state) & ~PT_SIDE_MASK;
+                STORE_SEQ(&ch->hdr->side[ch->side].state, gen | PT_SIDE_CLOSED);
                 pt_shm_wake_all(&ch->tx.ctl->data_seq);
                 pt_shm_wake_all(&ch->rx.ctl->space_seq);
         }

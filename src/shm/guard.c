@@ -69,16 +69,29 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
         chain(sig, si, uc);
 }
 
+/*
+ * Install the handler, or install it again if someone replaced it since (an application or a
+ * test framework setting its own SIGBUS handler): the replacement becomes the one we chain to.
+ */
 static void install(void)
 {
-        struct sigaction sa;
+        struct sigaction sa, cur;
 
+        if (installed && sigaction(SIGBUS, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+            cur.sa_sigaction == on_sigbus)
+                return;
         memset(&sa, 0, sizeof(sa));
         sa.sa_sigaction = on_sigbus;
         sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
         sigemptyset(&sa.sa_mask);
+        /* the handler may run while `previous` changes: block SIGBUS around the swap */
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, SIGBUS);
+        pthread_sigmask(SIG_BLOCK, &block, &old);
         if (sigaction(SIGBUS, &sa, &previous) == 0)
                 installed = true;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 int pt_shm_guard_add(void *map, size_t len)
@@ -86,8 +99,7 @@ int pt_shm_guard_add(void *map, size_t len)
         int slot = -1;
 
         pthread_mutex_lock(&slots_lock);
-        if (!installed)
-                install();
+        install();
         for (unsigned i = 0; installed && i < GUARD_SLOTS; i++) {
                 if (__atomic_load_n(&slots[i].start, __ATOMIC_RELAXED))
                         continue;

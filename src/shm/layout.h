@@ -24,13 +24,31 @@
 #define PT_SHM_ALIGN 8u
 #define PT_SHM_CACHELINE 64
 
-/* enum pt_shm_side_state: what a side says about itself (advisory: liveness is the lock). */
+/*
+ * A side's state word: PT_SIDE_* in the low 8 bits, and above them a generation that each
+ * attach increments. Advisory only (liveness is the lock); the generation lets a survivor
+ * mark a dead peer DEAD with a compare-and-swap that fails if a new peer attached meanwhile.
+ */
 #define PT_SIDE_NONE 0u
 #define PT_SIDE_ATTACHED 1u
-#define PT_SIDE_CLOSED 2u
+#define PT_SIDE_CLOSED 2u /* closed by that side */
+#define PT_SIDE_DEAD 3u   /* found dead by the other side */
+#define PT_SIDE_MASK 0xffu
+#define PT_SIDE_GEN_ONE 0x100u
+
+static inline uint32_t pt_side_state(uint32_t word)
+{
+        return word & PT_SIDE_MASK;
+}
+
+/* Closed or dead: nothing more will come from it, nothing sent will be read. */
+static inline int pt_side_gone(uint32_t word)
+{
+        return pt_side_state(word) == PT_SIDE_CLOSED || pt_side_state(word) == PT_SIDE_DEAD;
+}
 
 struct pt_shm_side_state {
-        uint32_t state; /* PT_SIDE_*, written by that side */
+        uint32_t state; /* PT_SIDE_* | generation, written by that side (DEAD by the other) */
         uint32_t pid;   /* that side's getpid() in its own pid namespace: for humans only */
         uint8_t pad_[PT_SHM_CACHELINE - 8];
 };

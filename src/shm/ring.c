@@ -104,7 +104,7 @@ static void publish(struct pt_shm *ch, uint32_t *index, uint32_t value, uint32_t
 
 static bool peer_closed(struct pt_shm *ch)
 {
-        return LOAD_SEQ(&ch->hdr->side[1 - ch->side].state) == PT_SIDE_CLOSED;
+        return pt_side_gone(LOAD_SEQ(&ch->hdr->side[1 - ch->side].state));
 }
 
 int pt_shm_send(struct pt_shm *ch, const void *buf, size_t len, int timeout_ms)
@@ -137,6 +137,8 @@ int pt_shm_send(struct pt_shm *ch, const void *buf, size_t len, int timeout_ms)
         ring_copy_in(r, r->pos + PT_SHM_FRAME_OVERHEAD, buf, (uint32_t)len);
         r->pos += need;
         publish(ch, &r->ctl->head, r->pos, &r->ctl->data_seq, &r->ctl->data_waiting);
+        if (pt_shm_broken(ch)) /* the mapping was lost under us (guard.c): the message too */
+                return ch->broken;
         ch->stats.sent++;
         ch->stats.bytes_sent += len;
         return 0;
@@ -174,6 +176,8 @@ ssize_t pt_shm_recv(struct pt_shm *ch, void *buf, size_t cap, int timeout_ms)
         ring_copy_out(r, r->pos + PT_SHM_FRAME_OVERHEAD, buf, len);
         r->pos += pt_shm_frame_bytes(len);
         publish(ch, &r->ctl->tail, r->pos, &r->ctl->space_seq, &r->ctl->space_waiting);
+        if (pt_shm_broken(ch)) /* what we copied may be the guard's zero pages */
+                return ch->broken;
         ch->stats.received++;
         ch->stats.bytes_received += len;
         return (ssize_t)len;

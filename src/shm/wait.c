@@ -77,17 +77,30 @@ void pt_shm_wake_all(uint32_t *seq)
         syscall(SYS_futex, seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
+static int peer_from_word(uint32_t word)
+{
+        switch (pt_side_state(word)) {
+        case PT_SIDE_NONE:
+                return PT_SHM_PEER_NONE;
+        case PT_SIDE_ATTACHED:
+                return PT_SHM_PEER_ATTACHED;
+        case PT_SIDE_CLOSED:
+                return PT_SHM_PEER_CLOSED;
+        default:
+                return PT_SHM_PEER_DEAD;
+        }
+}
+
 int pt_shm_peer_state(struct pt_shm *ch)
 {
+        uint32_t *word = &ch->hdr->side[1 - ch->side].state;
         unsigned peer = 1 - ch->side;
-        uint32_t st = LOAD_SEQ(&ch->hdr->side[peer].state);
 
         if (pt_shm_broken(ch))
                 return PT_SHM_PEER_DEAD;
-        if (st == PT_SIDE_CLOSED)
-                return PT_SHM_PEER_CLOSED;
-        if (ch->fd < 0)
-                return st == PT_SIDE_ATTACHED ? PT_SHM_PEER_ATTACHED : PT_SHM_PEER_NONE;
+        uint32_t w = LOAD_SEQ(word);
+        if (pt_side_gone(w) || ch->fd < 0)
+                return peer_from_word(w);
         /*
          * The peer holds a write lock on byte `peer` of the file for as long as it is attached;
          * the kernel drops it when the peer's last descriptor of that open file closes, however
@@ -100,10 +113,17 @@ int pt_shm_peer_state(struct pt_shm *ch)
         if (l.l_type != F_UNLCK)
                 return PT_SHM_PEER_ATTACHED;
         /* A peer closes by setting CLOSED, then unlocking: look again. */
-        st = LOAD_SEQ(&ch->hdr->side[peer].state);
-        if (st == PT_SIDE_CLOSED)
-                return PT_SHM_PEER_CLOSED;
-        return st == PT_SIDE_NONE ? PT_SHM_PEER_NONE : PT_SHM_PEER_DEAD;
+        w = LOAD_SEQ(word);
+        if (pt_side_state(w) == PT_SIDE_NONE || pt_side_gone(w))
+                return peer_from_word(w);
+        /*
+         * Attached (or garbage) without its lock: dead. Say so in its state word, so that later
+         * calls see it without a system call; if a new peer attached meanwhile (the generation
+         * moved), the swap fails and nothing is marked.
+         */
+        uint32_t dead = (w & ~PT_SIDE_MASK) | PT_SIDE_DEAD;
+        __atomic_compare_exchange_n(word, &w, dead, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        return PT_SHM_PEER_DEAD;
 }
 
 /* 1: the awaited condition holds; 0: not yet; < 0: error. */
@@ -137,8 +157,8 @@ static int peer_gone(struct pt_shm *ch, enum pt_shm_wait_for what, bool full)
         if (full)
                 st = pt_shm_peer_state(ch);
         else
-                st = LOAD_SEQ(&ch->hdr->side[1 - ch->side].state) == PT_SIDE_CLOSED ? PT_SHM_PEER_CLOSED
-                                                                                    : PT_SHM_PEER_ATTACHED;
+                st = pt_side_gone(LOAD_SEQ(&ch->hdr->side[1 - ch->side].state)) ? PT_SHM_PEER_CLOSED
+                                                                                  : PT_SHM_PEER_ATTACHED;
         if (st != PT_SHM_PEER_CLOSED && st != PT_SHM_PEER_DEAD)
                 return 0;
         if (what == PT_WAIT_DATA) {
