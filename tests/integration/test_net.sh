@@ -160,6 +160,18 @@ import socket
 s = socket.socket(socket.AF_INET6); s.connect(('::ffff:$TH_ADDR', 5432)); s.sendall(b'v6\n'); print('mapped:', s.recv(100).decode().strip())"
 want "mapped: echo:v6" "an allowed IPv4-mapped destination works through the relay"
 
+PYTFO="
+import socket
+s = socket.socket()
+try:
+    s.sendto(b'tfo\n', socket.MSG_FASTOPEN, ('$TH_ADDR', 5432)); print('fastopen:', s.recv(100).decode().strip())
+except OSError as e:
+    print('fastopen:', e.strerror)"
+run_pt run -- python3 -c "$PYTFO"
+want "fastopen: Permission denied" "MSG_FASTOPEN (connect + send) to an address not allowed is refused"
+run_pt run --allow-net="$TH_ADDR:5432" -- python3 -c "$PYTFO"
+want "fastopen: echo:tfo" "MSG_FASTOPEN to an allowed address connects through the relay and sends"
+
 # --- four concurrent runs, each its own veth and /30 ---------------------------------------
 for i in 1 2 3 4; do
     "$PODTRACE" run -q --allow-net=testhost --allow-run=curl,sleep "$PIN" -- sh -c \
