@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "shm/guard.h"
 #include "shm/shm_internal.h"
@@ -90,8 +91,17 @@ static void ring_copy_out(const struct pt_ring *r, uint32_t index, void *dst, ui
 static void publish(struct pt_shm *ch, uint32_t *index, uint32_t value, uint32_t *seq, uint32_t *waiting)
 {
 #ifdef PT_SHM_FAULT_LOST_WAKE
-        /* The classic bug, for the stress test to catch: look for sleepers before publishing. */
+        /*
+         * The classic bug, for the stress test to catch: look for sleepers before publishing.
+         * The pause stands for the waker being preempted at the worst moment, which makes the
+         * race frequent enough to be caught every run rather than once in a million.
+         */
         uint32_t w = LOAD_SEQ(waiting);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        do
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+        while ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) < 3000);
         STORE_RELEASE(index, value);
         __atomic_fetch_add(seq, 1, __ATOMIC_SEQ_CST);
         if (w)
