@@ -39,6 +39,7 @@ const char pt_usage_text[] =
         "Other:\n"
         "      --python=PATH           interpreter for SCRIPT.py (default: python3 on PATH)\n"
         "      --resolve=HOST:ADDR     the proxy resolves HOST to ADDR (like curl's --resolve)\n"
+        "      --no-dns                the proxy sends no DNS query: only --resolve and literal addresses\n"
         "      --no-landlock           emulate every file access (no kernel fast path)\n"
         "  -h, --help                  this text\n"
         "      --version               print the version\n"
@@ -113,7 +114,7 @@ static int parse_long(int argc, char **argv, int *i, struct pt_options *o, struc
                         return push_flag(o, &perm_opts[k], eq ? eq + 1 : NULL, err);
 
         if (IS("allow-all") || IS("verbose") || IS("quiet") || IS("no-baseline") || IS("help") ||
-            IS("version") || IS("no-landlock")) {
+            IS("version") || IS("no-landlock") || IS("no-dns")) {
                 if (eq)
                         return pt_error_set(err, -EINVAL, "option --%.*s takes no value", (int)n, arg);
                 if (IS("allow-all"))
@@ -126,6 +127,8 @@ static int parse_long(int argc, char **argv, int *i, struct pt_options *o, struc
                         o->no_baseline = true;
                 else if (IS("no-landlock"))
                         o->no_landlock = true;
+                else if (IS("no-dns"))
+                        o->no_dns = true;
                 else if (IS("help"))
                         o->cmd = PT_CMD_HELP;
                 else

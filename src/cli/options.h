@@ -34,6 +34,7 @@ struct pt_options {
         bool no_baseline;
         bool allow_all;
         bool no_landlock; /* emulate every file access instead of replying (testing, comparison) */
+        bool no_dns;      /* the proxy resolves only --resolve pins and literal addresses */
         enum pt_log_format log_format;
         const char *log_file;
         const char *python;

@@ -186,6 +186,10 @@ void pt_proxy_decide_and_connect(struct pt_conn *c)
                         filter_and_connect(c, true);
                         return;
                 }
+        if (cfg->no_dns) {
+                pt_proxy_fail(c, 502, "resolving", "name resolution is off (--no-dns); use --resolve=HOST:ADDR");
+                return;
+        }
         if (!c->px->dns || c->px->dns_broken) {
                 pt_proxy_fail(c, 502, "resolving", "no name servers (/etc/resolv.conf); use --resolve=HOST:ADDR");
                 return;

@@ -314,9 +314,16 @@ int pt_proxy_start(const struct pt_proxy_config *cfg, struct pt_proxy **ret, cha
                 goto fail;
         }
         /* Name servers from /etc/resolv.conf; a machine without any fails names with a 502. */
-        px->dns = evdns_base_new(px->base, 0);
-        if (px->dns && evdns_base_resolv_conf_parse(px->dns, DNS_OPTIONS_ALL, "/etc/resolv.conf") != 0)
-                px->dns_broken = true;
+        if (!cfg->no_dns) {
+                px->dns = evdns_base_new(px->base, 0);
+                if (px->dns && evdns_base_resolv_conf_parse(px->dns, DNS_OPTIONS_ALL, "/etc/resolv.conf") != 0)
+                        px->dns_broken = true;
+                /* a dead name server costs one 3 s wait, not libevent's default 5 s x 3 */
+                if (px->dns) {
+                        evdns_base_set_option(px->dns, "timeout:", "3");
+                        evdns_base_set_option(px->dns, "attempts:", "1");
+                }
+        }
         struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(cfg->port), .sin_addr = cfg->listen_addr };
         px->listener = evconnlistener_new_bind(px->base, on_accept, px,
                                                LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC, 128,

@@ -30,6 +30,7 @@ struct pt_proxy_config {
         unsigned max_conns;   /* open client connections at once */
         unsigned idle_secs;   /* a connection with no traffic is closed */
         unsigned connect_secs; /* upstream connect timeout (504 / ETIMEDOUT) */
+        bool no_dns;           /* resolve only pins and literals */
 };
 
 struct pt_proxy;

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pt_run_net_up(pid_t init_pid, const struct pt_policy *p, struct pt_log *log, const struct pt_resolve_pin *pins,
-                  size_t npins, struct pt_late_config *late, struct pt_run_net *ret, char *err, size_t errsize)
+int pt_run_net_up(pid_t init_pid, const struct pt_policy *p, struct pt_log *log, const struct pt_options *o,
+                  struct pt_late_config *late, struct pt_run_net *ret, char *err, size_t errsize)
 {
         memset(ret, 0, sizeof(*ret));
         int r = pt_veth_create(init_pid, &ret->plan, err, errsize);
@@ -20,8 +20,9 @@ int pt_run_net_up(pid_t init_pid, const struct pt_policy *p, struct pt_log *log,
                 .listen_addr = ret->plan.host_addr,
                 .client_addr = ret->plan.worker_addr,
                 .port = PT_PROXY_PORT,
-                .pins = pins,
-                .npins = npins,
+                .pins = o->pins,
+                .npins = o->npins,
+                .no_dns = o->no_dns,
                 .max_conns = 256,
                 .idle_secs = 60,
                 .connect_secs = 10,

@@ -187,7 +187,7 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         if (expect(log, sb.sync_fd, PT_SYNC_INIT_READY, &m) < 0)
                 goto out;
         char neterr[200] = "";
-        r = pt_run_net_up(sb.init_pid, p, log, o->pins, o->npins, late, &net, neterr, sizeof(neterr));
+        r = pt_run_net_up(sb.init_pid, p, log, o, late, &net, neterr, sizeof(neterr));
         if (r < 0) {
                 code = setup_failed(log, neterr, -r);
                 goto out;

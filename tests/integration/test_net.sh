@@ -69,8 +69,10 @@ run_pt run -N -- python3 -c "$PYRAW" "GET http://127.0.0.1:22/ HTTP/1.1"
 want_re '^HTTP/1.1 403' "even bare --allow-net does not reach the host's loopback through the proxy"
 run_pt run -N -- python3 -c "$PYRAW" "CONNECT 169.254.1.1:22 HTTP/1.1"
 want_re '^HTTP/1.1 403' "... nor the supervisor's link-local side"
-run_pt run --allow-net=nowhere.invalid -- curl -s -i -m 10 http://nowhere.invalid/
+# --no-dns: the tests never send a DNS query (no traffic leaves this machine)
+run_pt run --no-dns --allow-net=nowhere.invalid -- curl -s -i -m 10 http://nowhere.invalid/
 want_re '^HTTP/1.1 502' "a name that cannot be resolved gets 502 with a reason"
+want_re 'name resolution is off' "... which says why"
 run_pt run --allow-net="$TH_ADDR:81" -- curl -s -i -m 10 "http://$TH_ADDR:81/"
 want_re '^HTTP/1.1 502' "a refused upstream connection gets 502"
 
