@@ -101,7 +101,7 @@ def _candidates():
     try:
         from . import _paths  # written at install time
 
-        paths.append(_paths.LIBRARY)
+        paths += _paths.LIBRARIES
     except ImportError:
         pass
     paths += ["libshm.so.0", "libshm.so"]
@@ -194,11 +194,14 @@ class Channel:
         # private: the classmethods make channels
         self._h = ctypes.c_void_p(handle)
         self._lib = lib
+        self._send = lib.pt_shm_send
+        self._recv = lib.pt_shm_recv
         self._send_lock = threading.Lock()
         self._recv_lock = threading.Lock()
-        self._buf = None
         self.max_message = lib.pt_shm_max_message(self._h)
         self.max_recv = lib.pt_shm_max_recv(self._h)
+        # a receive buffer for recv(): small at first, the largest message size if needed
+        self._set_buf(min(self.max_recv, 65536))
 
     @classmethod
     def _make(cls, what, call):
@@ -240,61 +243,77 @@ class Channel:
             raise ValueError("operation on a closed channel")
         return self._h
 
-    def _wait_loop(self, what, timeout, call):
-        # The library returns EINTR when a signal handler ran; Python has then run its own
-        # handler (KeyboardInterrupt propagates from here). Retry with what is left (PEP 475).
-        deadline = _deadline(timeout)
-        end = None if deadline is None else time.monotonic() + deadline
+    # The calls below keep the common case short (one ctypes call under a lock): the
+    # timeout is converted once, and only a signal (EINTR) or an error takes a slower path.
+
+    def _retry(self, fn, args, ms, t0):
+        """The library returned EINTR: a signal handler ran, and Python has run its own (an
+        exception such as KeyboardInterrupt propagates from here). Retry with what is left
+        of the timeout (PEP 475)."""
         while True:
-            remaining = None if end is None else max(0.0, end - time.monotonic())
-            r = call(_timeout_ms(remaining if deadline != 0 else 0))
+            if ms > 0:
+                left = ms - (time.monotonic() - t0) * 1000.0
+                r = fn(*args, max(0, math.ceil(left)))
+            else:
+                r = fn(*args, ms)
             if r != -errno.EINTR:
-                break
-        if r < 0:
-            if r == -errno.EAGAIN and deadline != 0:
+                return r
+
+    def _raise(self, what, r, ms):
+        if r == -errno.EAGAIN:
+            if ms != 0:  # the retry after a signal ran out of time
                 raise TimeoutError(errno.ETIMEDOUT, "%s: timed out" % what)
-            if r == -errno.EAGAIN:
-                raise BlockingIOError(errno.EAGAIN, "%s: would block" % what)
-            raise _error(r, what)
-        return r
+            raise BlockingIOError(errno.EAGAIN, "%s: would block" % what)
+        raise _error(r, what)
 
     def send(self, data, timeout=None):
         """Send one message (bytes-like). Waits up to ``timeout`` seconds for room."""
-        if isinstance(data, bytes):
-            ptr, n, keep = data, len(data), None
+        keep = None
+        if type(data) is bytes:
+            ptr, n = data, len(data)
         else:
             view = memoryview(data).cast("B")
             n = view.nbytes
             if view.readonly:
                 ptr = keep = bytes(view)
+            elif n:
+                keep = (ctypes.c_char * n).from_buffer(view)
+                ptr = ctypes.addressof(keep)
             else:
-                keep = (ctypes.c_char * n).from_buffer(view) if n else None
-                ptr = keep
+                ptr = None
         if n > self.max_message:
             raise MessageTooLarge("send: %d bytes, at most %d fit" % (n, self.max_message))
+        ms = -1 if timeout is None else _timeout_ms(_deadline(timeout))
+        t0 = time.monotonic() if ms > 0 else 0.0
         with self._send_lock:
-            h = self._handle()
-            self._wait_loop("send", timeout, lambda ms: self._lib.pt_shm_send(h, ptr, n, ms))
+            h = self._h
+            if h is None:
+                raise ValueError("send on a closed channel")
+            r = self._send(h, ptr, n, ms)
+            if r == -errno.EINTR:
+                r = self._retry(self._send, (h, ptr, n), ms, t0)
         del keep
+        if r < 0:
+            self._raise("send", r, ms)
 
     def recv(self, timeout=None):
         """Receive one message as bytes. Waits up to ``timeout`` seconds for one."""
+        ms = -1 if timeout is None else _timeout_ms(_deadline(timeout))
+        t0 = time.monotonic() if ms > 0 else 0.0
         with self._recv_lock:
-            h = self._handle()
-            while True:
-                if self._buf is None:
-                    self._buf = ctypes.create_string_buffer(max(1, min(self.max_recv, 65536)))
-                buf = self._buf
-                try:
-                    n = self._wait_loop(
-                        "recv", timeout, lambda ms: self._lib.pt_shm_recv(h, buf, len(buf), ms)
-                    )
-                except MessageTooLarge:
-                    if len(buf) >= self.max_recv:
-                        raise
-                    self._buf = ctypes.create_string_buffer(self.max_recv)
-                    continue
-                return ctypes.string_at(buf, n)
+            h = self._h
+            if h is None:
+                raise ValueError("recv on a closed channel")
+            r = self._recv(h, self._buf_addr, self._buf_len, ms)
+            if r == -errno.EINTR:
+                r = self._retry(self._recv, (h, self._buf_addr, self._buf_len), ms, t0)
+            if r == -errno.EMSGSIZE and self._buf_len < self.max_recv:
+                # longer than the buffer so far: grow it to the largest possible, once
+                self._set_buf(self.max_recv)
+                r = self._recv(h, self._buf_addr, self._buf_len, 0)
+            if r >= 0:
+                return self._buf_view[:r].tobytes()
+        self._raise("recv", r, ms)
 
     def recv_into(self, buffer, timeout=None):
         """Receive one message into a writable buffer; returns its length. A message longer
@@ -304,9 +323,26 @@ class Channel:
             raise TypeError("recv_into needs a writable buffer")
         n = view.nbytes
         target = (ctypes.c_char * n).from_buffer(view) if n else None
+        addr = ctypes.addressof(target) if n else None
+        ms = -1 if timeout is None else _timeout_ms(_deadline(timeout))
+        t0 = time.monotonic() if ms > 0 else 0.0
         with self._recv_lock:
-            h = self._handle()
-            return self._wait_loop("recv", timeout, lambda ms: self._lib.pt_shm_recv(h, target, n, ms))
+            h = self._h
+            if h is None:
+                raise ValueError("recv on a closed channel")
+            r = self._recv(h, addr, n, ms)
+            if r == -errno.EINTR:
+                r = self._retry(self._recv, (h, addr, n), ms, t0)
+        del target
+        if r < 0:
+            self._raise("recv", r, ms)
+        return r
+
+    def _set_buf(self, size):
+        self._buf = bytearray(max(1, size))
+        self._buf_view = memoryview(self._buf)
+        self._buf_addr = ctypes.addressof((ctypes.c_char * len(self._buf)).from_buffer(self._buf))
+        self._buf_len = size
 
     def fileno(self):
         return self._lib.pt_shm_fd(self._handle())

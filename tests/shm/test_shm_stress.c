@@ -170,14 +170,16 @@ static void worker(const char *name)
                 DIE("open: %s", strerror(-r));
         pin(phases[0].pinned ? 1 : -1);
         for (;;) {
-                set_spin(ch, phases[phase].spin, &seed);
+                /* after the last phase only K_DONE comes */
+                enum spin_mode spin = phase < NPHASES ? phases[phase].spin : SPIN_NONE;
+                set_spin(ch, spin, &seed);
                 size_t n = xrecv(ch, buf, sizeof(buf));
                 switch (m->kind) {
                 case K_PING:
                         if (m->seq != expect++ || m->phase != phase)
                                 DIE("ping %llu in phase %u, expected %llu in %u", (unsigned long long)m->seq,
                                     m->phase, (unsigned long long)expect - 1, phase);
-                        set_spin(ch, phases[phase].spin, &seed);
+                        set_spin(ch, spin, &seed);
                         xsend(ch, buf, n);
                         break;
                 case K_STREAM:
