@@ -136,7 +136,10 @@ PT_SHM_EXPORT int pt_shm_open(const char *name, enum pt_shm_side side, struct pt
  * @param ret_ch the new channel, on success
  *
  * Same checks and errors as pt_shm_open(); -EBADF if @fd is not open, -EINVAL if it is not
- * a regular file. Returns 0 on success, negative errno on failure.
+ * a regular file. A side is held through the open file description of @fd (a lock on it
+ * tells the peer this side is alive), so the two sides must not use descriptors of one
+ * description: one side per open(), and a descriptor handed to a worker must be closed by
+ * whoever else holds a copy of it. Returns 0 on success, negative errno on failure.
  */
 PT_SHM_EXPORT int pt_shm_open_fd(int fd, enum pt_shm_side side, struct pt_shm **ret_ch);
 
@@ -189,8 +192,9 @@ PT_SHM_EXPORT void pt_shm_close(struct pt_shm *ch);
  * The message is delivered whole or not at all. Returns 0 when it is queued; -EMSGSIZE if
  * @len exceeds pt_shm_max_message() (it could never fit); -EAGAIN if the ring is full and
  * @timeout_ms is 0; -ETIMEDOUT if it stayed full for @timeout_ms; -EINTR if a signal handler
- * ran while it waited (nothing was sent: retry); -EPIPE if the peer closed or died; -EPROTO if
- * the shared state is corrupt.
+ * ran while it waited (nothing was sent: retry); -EPIPE if the peer closed or was found dead
+ * (a peer that dies unseen is found while waiting: a send into free room still succeeds);
+ * -EPROTO if the shared state is corrupt.
  */
 PT_SHM_EXPORT int pt_shm_send(struct pt_shm *ch, const void *buf, size_t len, int timeout_ms);
 
@@ -245,7 +249,9 @@ PT_SHM_EXPORT void pt_shm_set_spin(struct pt_shm *ch, unsigned spin_ns);
  *
  * Returns an enum pt_shm_peer value. Liveness comes from a lock the peer holds on the
  * shared file (released by the kernel when the peer's last descriptor closes), not from a
- * process id, so it holds across pid namespaces and pid reuse.
+ * process id, so it holds across pid namespaces and pid reuse. A peer found dead is marked
+ * so in the shared state, and later sends fail with -EPIPE without a system call, until a
+ * new peer attaches. A broken channel (-EPROTO) reports PT_SHM_PEER_DEAD.
  */
 PT_SHM_EXPORT int pt_shm_peer_state(struct pt_shm *ch);
 

@@ -169,9 +169,9 @@ static int peer_gone(struct pt_shm *ch, enum pt_shm_wait_for what, bool full)
         return -EPIPE;
 }
 
-static int finish(struct pt_shm *ch, int r)
+/* ready() said 1: success; anything else is an error already. */
+static int finish(int r)
 {
-        /* ready() said 1: success; anything else is an error already */
         return r > 0 ? 0 : r;
 }
 
@@ -180,12 +180,14 @@ int pt_shm_wait(struct pt_shm *ch, enum pt_shm_wait_for what, uint32_t need, int
         int r = ready(ch, what, need);
 
         if (r != 0)
-                return finish(ch, r);
+                return finish(r);
         r = peer_gone(ch, what, timeout_ms == 0);
         if (r < 0)
                 return r;
-        if (timeout_ms == 0)
-                return ready(ch, what, need) > 0 ? 0 : -EAGAIN;
+        if (timeout_ms == 0) {
+                r = ready(ch, what, need);
+                return r > 0 ? 0 : r < 0 ? r : -EAGAIN;
+        }
 
         uint64_t t = now_ns();
         uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : t + (uint64_t)timeout_ms * NSEC_PER_MSEC;
@@ -198,7 +200,7 @@ int pt_shm_wait(struct pt_shm *ch, enum pt_shm_wait_for what, uint32_t need, int
                         if (r != 0) {
                                 if (r > 0)
                                         ch->stats.spin_waits++;
-                                return finish(ch, r);
+                                return finish(r);
                         }
                         if (i % 16 == 0 && now_ns() >= spin_end)
                                 break;
@@ -240,20 +242,24 @@ int pt_shm_wait(struct pt_shm *ch, enum pt_shm_wait_for what, uint32_t need, int
                                 r = -EINTR;
                         break;
                 }
-                if (fr == -EAGAIN && (ready(ch, what, need) != 0 ||
-                                      peer_before != (what == PT_WAIT_DATA ? ch->rx.peer : ch->tx.peer)))
+                if (fr != -EAGAIN) {
                         no_progress = 0;
-                else if (fr == -EAGAIN && ++no_progress >= EAGAIN_BEFORE_BACKOFF) {
+                        continue;
+                }
+                /* the word had changed: was it for something (the peer's index moved)? */
+                int rd = ready(ch, what, need);
+                uint32_t peer_after = what == PT_WAIT_DATA ? ch->rx.peer : ch->tx.peer;
+                if (rd != 0 || peer_after != peer_before) {
+                        no_progress = 0;
+                } else if (++no_progress >= EAGAIN_BEFORE_BACKOFF) {
                         /*
-                         * The word keeps changing yet nothing is ready: only a peer rewriting
-                         * it on purpose does that. Stay responsive, but do not burn a CPU.
+                         * The word keeps changing yet nothing moves: only a peer rewriting it
+                         * on purpose does that. Stay responsive, but do not burn a CPU.
                          */
                         struct timespec ms = { 0, NSEC_PER_MSEC };
                         nanosleep(&ms, NULL);
-                } else if (fr != -EAGAIN) {
-                        no_progress = 0;
                 }
         }
         STORE_RELAXED(waiting, 0);
-        return finish(ch, r);
+        return finish(r);
 }
