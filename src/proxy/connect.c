@@ -19,6 +19,7 @@ static void upstream_event(struct bufferevent *bev, short what, void *arg)
 {
         struct pt_conn *c = arg;
         if (what & BEV_EVENT_CONNECTED) {
+                pt_proxy_nodelay(bev);
                 bufferevent_set_timeouts(bev, NULL, NULL);
                 struct timeval idle = { (time_t)c->px->cfg.idle_secs, 0 };
                 bufferevent_set_timeouts(bev, &idle, &idle);

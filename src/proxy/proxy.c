@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <netinet/tcp.h>
 #include <unistd.h>
 
 #include "log/log.h"
@@ -160,8 +161,26 @@ static void tunnel_event(struct bufferevent *bev, short what, void *arg)
         bufferevent_setwatermark(other, EV_WRITE, 0, 0);
 }
 
+/* libevent reads 16 KiB per loop turn by default: far below what a tunnel can carry */
+static void big_io(struct bufferevent *bev)
+{
+        bufferevent_set_max_single_read(bev, BUF_HIGH);
+        bufferevent_set_max_single_write(bev, BUF_HIGH);
+}
+
+void pt_proxy_nodelay(struct bufferevent *bev)
+{
+        /* heads and bodies are written separately: Nagle would hold them back for an ACK */
+        int one = 1;
+        evutil_socket_t fd = bufferevent_getfd(bev);
+        if (fd >= 0)
+                setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
 void pt_proxy_tunnel(struct pt_conn *c)
 {
+        big_io(c->client);
+        big_io(c->upstream);
         bufferevent_setcb(c->client, tunnel_read, tunnel_drained, tunnel_event, c);
         bufferevent_setcb(c->upstream, tunnel_read, tunnel_drained, tunnel_event, c);
         bufferevent_setwatermark(c->client, EV_WRITE, BUF_HIGH / 2, 0);
@@ -271,6 +290,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
                 return;
         }
         px->nconns++;
+        pt_proxy_nodelay(c->client);
         struct timeval idle = { (time_t)px->cfg.idle_secs, 0 };
         bufferevent_set_timeouts(c->client, &idle, &idle);
         bufferevent_setwatermark(c->client, EV_READ, 0, BUF_HIGH);

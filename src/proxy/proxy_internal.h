@@ -63,6 +63,7 @@ void pt_proxy_deny_fix(struct pt_conn *c, const struct pt_decision *d, const cha
 void pt_proxy_next_request(struct pt_conn *c);
 void pt_proxy_close_after_flush(struct pt_conn *c);
 void pt_proxy_tunnel(struct pt_conn *c);
+void pt_proxy_nodelay(struct bufferevent *bev);
 void pt_proxy_upstream_ready(struct pt_conn *c);
 
 /* connect.c: decide the target, resolve it, connect upstream. */

@@ -78,6 +78,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
         c->client = bufferevent_socket_new(rl->px->base, fd, BEV_OPT_CLOSE_ON_FREE);
         c->upstream = rl->upstream;
         rl->upstream = NULL;
+        if (c->client)
+                pt_proxy_nodelay(c->client);
         c->state = PT_CONN_TUNNEL;
         rl->px->nconns++;
         relay_free(rl);
@@ -99,6 +101,7 @@ static void upstream_event(struct bufferevent *bev, short what, void *arg)
                 return;
         }
         bufferevent_set_timeouts(bev, NULL, NULL);
+        pt_proxy_nodelay(bev);
         struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = rl->px->cfg.listen_addr };
         rl->listener = evconnlistener_new_bind(rl->px->base, on_accept, rl, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
                                                1, (struct sockaddr *)&sin, sizeof(sin));

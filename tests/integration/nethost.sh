@@ -42,6 +42,7 @@ addr, www, cert, key = sys.argv[1:5]
 os.chdir(www)
 class H(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     def log_message(self, *a): pass
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
