@@ -57,10 +57,11 @@ static const struct phase phases[] = {
 };
 #else
 static const struct phase phases[] = {
-        { "futex only, any CPU, round trips", SPIN_NONE, 0, 0, 1000000, 10 },
-        { "futex only, two CPUs, round trips", SPIN_NONE, 1, 0, 1000000, 15 },
-        { "spinning, two CPUs, round trips", SPIN_DEFAULT, 1, 0, 3000000, 10 },
-        { "random spin, two CPUs, round trips", SPIN_JITTER, 1, 0, 1000000, 10 },
+        /* at most 60 s in all: the futex phases usually stop at their time bound */
+        { "futex only, any CPU, round trips", SPIN_NONE, 0, 0, 2000000, 18 },
+        { "futex only, two CPUs, round trips", SPIN_NONE, 1, 0, 2000000, 18 },
+        { "spinning, two CPUs, round trips", SPIN_DEFAULT, 1, 0, 3000000, 8 },
+        { "random spin, two CPUs, round trips", SPIN_JITTER, 1, 0, 1000000, 8 },
         { "futex only, two CPUs, streaming through a full ring", SPIN_NONE, 1, 1, 2000000, 8 },
 };
 #endif
