@@ -209,6 +209,16 @@ static void worker(const char *name)
         }
 }
 
+static char cleanup_name[64];
+static pid_t main_pid;
+
+/* a failed run (DIE) still removes the name; only the process that created it does */
+static void unlink_at_exit(void)
+{
+        if (getpid() == main_pid)
+                pt_shm_unlink(cleanup_name);
+}
+
 int main(int argc, char **argv)
 {
         char name[64];
@@ -219,6 +229,9 @@ int main(int argc, char **argv)
         int failed = 0;
 
         snprintf(name, sizeof(name), "/podshm-stress-%d", (int)getpid());
+        snprintf(cleanup_name, sizeof(cleanup_name), "%s", name);
+        atexit(unlink_at_exit);
+        main_pid = getpid();
         int r = pt_shm_create(name, RING, PT_SHM_HOST, &ch);
         if (r < 0)
                 DIE("create: %s", strerror(-r));
