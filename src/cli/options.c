@@ -229,6 +229,11 @@ int pt_options_parse(int argc, char **argv, struct pt_options *ret, struct pt_er
         if (strcmp(argv[1], "run") == 0) {
                 o.cmd = PT_CMD_RUN;
                 i = 2;
+                /* "podtrace run run x.py" is "podtrace run x.py": the container's entrypoint is
+                 * `podtrace run`, and the seed's `docker run IMAGE run custom_worker.py` names
+                 * the subcommand again. A program called "run": `podtrace run -- run`. */
+                if (argc > 2 && strcmp(argv[2], "run") == 0)
+                        i = 3;
         } else if (strcmp(argv[1], "policy") == 0) {
                 if (argc < 3 || strcmp(argv[2], "show") != 0)
                         return pt_error_set(err, -EINVAL, "unknown policy command (only \"policy show\")");

@@ -272,6 +272,46 @@ static void test_program_argv(void **state)
         done(ps);
 }
 
+/* The container's entrypoint is `podtrace run`: `IMAGE run x.py` must run x.py (seed §4). */
+static void test_run_repeated(void **state)
+{
+        struct parsed *ps = parse_ok("run", "run", "custom_worker.py", "a", NULL);
+        assert_int_equal(ps->o.cmd, PT_CMD_RUN);
+        assert_int_equal(ps->o.argc, 2);
+        assert_string_equal(ps->o.argv[0], "custom_worker.py");
+        assert_string_equal(ps->o.argv[1], "a");
+        done(ps);
+        /* options on both sides of the repeated subcommand */
+        ps = parse_ok("run", "run", "-R", "--allow-net=h", "x.py", NULL);
+        assert_int_equal(ps->o.nflags, 2);
+        assert_int_equal(ps->o.argc, 1);
+        assert_string_equal(ps->o.argv[0], "x.py");
+        done(ps);
+        /* "run run" alone: the demo */
+        ps = parse_ok("run", "run", NULL);
+        assert_int_equal(ps->o.argc, 0);
+        done(ps);
+        /* only once, and only right after the subcommand: then it is a program name */
+        ps = parse_ok("run", "run", "run", NULL);
+        assert_int_equal(ps->o.argc, 1);
+        assert_string_equal(ps->o.argv[0], "run");
+        done(ps);
+        ps = parse_ok("run", "-v", "run", "x", NULL);
+        assert_int_equal(ps->o.argc, 2);
+        assert_string_equal(ps->o.argv[0], "run");
+        done(ps);
+        ps = parse_ok("run", "--", "run", NULL);
+        assert_int_equal(ps->o.argc, 1);
+        assert_string_equal(ps->o.argv[0], "run");
+        done(ps);
+        /* policy show is not affected */
+        ps = parse_ok("policy", "show", "run", NULL);
+        assert_int_equal(ps->o.cmd, PT_CMD_POLICY_SHOW);
+        assert_int_equal(ps->o.argc, 1);
+        assert_string_equal(ps->o.argv[0], "run");
+        done(ps);
+}
+
 static void test_help_version(void **state)
 {
         struct parsed *ps = parse_ok("--help", NULL);
@@ -354,6 +394,7 @@ int main(void)
                 cmocka_unit_test(test_output_options),
                 cmocka_unit_test(test_unknown),
                 cmocka_unit_test(test_program_argv),
+                cmocka_unit_test(test_run_repeated),
                 cmocka_unit_test(test_help_version),
                 cmocka_unit_test(test_apply),
         };
