@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <poll.h>
 #include <signal.h>
@@ -39,10 +40,47 @@
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
 
+/* EPERM in set-up is nearly always a missing capability, most often a container started
+ * without --privileged (which also leaves its seccomp profile and masked /proc paths in the
+ * way): name what is missing from the effective set, so one line says what to change.
+ * CAP_SYS_PTRACE is needed because the sandbox's init is not dumpable. */
+static void missing_caps(char *buf, size_t size)
+{
+        static const struct {
+                int cap;
+                const char *name;
+        } needed[] = { { CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },
+                       { CAP_NET_ADMIN, "CAP_NET_ADMIN" },
+                       { CAP_SYS_PTRACE, "CAP_SYS_PTRACE" } };
+        struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+        struct __user_cap_data_struct data[2] = { 0 };
+        size_t n = 0;
+
+        buf[0] = '\0';
+        if (syscall(SYS_capget, &hdr, data) < 0)
+                return;
+        for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+                int c = needed[i].cap;
+                if (!(data[c / 32].effective & (1u << (c % 32))) && n < size)
+                        n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", needed[i].name);
+        }
+}
+
 static int setup_failed(struct pt_log *log, const char *what, int err)
 {
-        pt_log_message(log, "cannot set up the sandbox: %s: %s%s", what, strerror(err),
-                       err == EPERM ? " (podtrace needs root: CAP_SYS_ADMIN and CAP_NET_ADMIN)" : "");
+        char missing[64] = "";
+        if (err == EPERM)
+                missing_caps(missing, sizeof(missing));
+        if (err == EPERM && missing[0])
+                pt_log_message(log, "cannot set up the sandbox: %s: %s: podtrace lacks %s (it needs CAP_SYS_ADMIN, "
+                               "CAP_NET_ADMIN and CAP_SYS_PTRACE; in a container: --privileged)",
+                               what, strerror(err), missing);
+        else if (err == EPERM)
+                pt_log_message(log, "cannot set up the sandbox: %s: %s, although podtrace has CAP_SYS_ADMIN, "
+                               "CAP_NET_ADMIN and CAP_SYS_PTRACE (in a container: --privileged, not only --cap-add)",
+                               what, strerror(err));
+        else
+                pt_log_message(log, "cannot set up the sandbox: %s: %s", what, strerror(err));
         return EXIT_SETUP;
 }
 
