@@ -143,6 +143,11 @@ void pt_proxy_decide_and_connect(struct pt_conn *c)
         struct sockaddr_in6 *in6 = (void *)&ss;
         bool literal = false;
 
+        if (c->addrs) { /* the previous request's addresses, on a kept-alive client connection */
+                evutil_freeaddrinfo(c->addrs);
+                c->addrs = c->next_addr = NULL;
+        }
+
         if (inet_pton(AF_INET, c->req.host, &in->sin_addr) == 1) {
                 in->sin_family = AF_INET;
                 literal = true;
@@ -159,6 +164,10 @@ void pt_proxy_decide_and_connect(struct pt_conn *c)
                         return;
                 }
                 pt_decision_describe(&d, c->rule, sizeof(c->rule));
+                if (pt_proxy_reuse_upstream(c)) {
+                        pt_proxy_upstream_ready(c);
+                        return;
+                }
                 if (one_addr(c, (struct sockaddr *)&ss) < 0) {
                         pt_proxy_fail(c, 502, "connecting to", "bad address");
                         return;
@@ -178,6 +187,10 @@ void pt_proxy_decide_and_connect(struct pt_conn *c)
                 return;
         }
         pt_decision_describe(&d, c->rule, sizeof(c->rule));
+        if (pt_proxy_reuse_upstream(c)) {
+                pt_proxy_upstream_ready(c); /* same name and port: its address was checked */
+                return;
+        }
         for (size_t i = 0; i < cfg->npins; i++)
                 if (strcmp(cfg->pins[i].host, host) == 0) {
                         if (one_addr(c, (const struct sockaddr *)&cfg->pins[i].addr) < 0) {

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * An absolute-form request: the head rewritten to origin-form without hop-by-hop headers
- * ("Connection: close" upstream: one upstream connection per request), the body forwarded
- * byte for byte until the request parser says it ended, the response head rewritten the same
- * way and its body forwarded until the response parser says it ended. Then the next request
- * on the same client connection, when both sides' framing allows it.
+ * An absolute-form request: the head rewritten to origin-form without hop-by-hop headers,
+ * the body forwarded byte for byte until the request parser says it ended, the response head
+ * rewritten the same way and its body forwarded until the response parser says it ended. Then
+ * the next request on the same client connection, when both sides' framing allows it.
+ *
+ * The upstream connection is kept (one per client connection) when the response allows it, and
+ * reused only by a next request that was decided again and goes to the same host and port; its
+ * address was checked when it was made. A kept connection the server closed in the meantime is
+ * replaced once, for a GET, HEAD or OPTIONS without a body.
  */
 #include <event2/buffer.h>
 #include <stdio.h>
@@ -98,6 +102,52 @@ static void pump_response(struct pt_conn *c)
                 finish_response(c);
 }
 
+/* The kept connection says something (or closes) while no request is on it: drop it. */
+static void idle_read(struct bufferevent *bev, void *arg)
+{
+        (void)bev;
+        pt_proxy_drop_idle(arg);
+}
+
+static void idle_event(struct bufferevent *bev, short what, void *arg)
+{
+        (void)bev;
+        (void)what;
+        pt_proxy_drop_idle(arg);
+}
+
+void pt_proxy_drop_idle(struct pt_conn *c)
+{
+        if (c->idle_up)
+                bufferevent_free(c->idle_up);
+        c->idle_up = NULL;
+}
+
+static void keep_idle(struct pt_conn *c)
+{
+        pt_proxy_drop_idle(c);
+        c->idle_up = c->upstream;
+        snprintf(c->idle_host, sizeof(c->idle_host), "%s", c->req.host);
+        c->idle_port = c->req.port;
+        bufferevent_setcb(c->idle_up, idle_read, NULL, idle_event, c);
+        bufferevent_enable(c->idle_up, EV_READ);
+}
+
+bool pt_proxy_reuse_upstream(struct pt_conn *c)
+{
+        c->reused = false;
+        if (!c->idle_up)
+                return false;
+        if (c->req.is_connect || c->req.port != c->idle_port || strcmp(c->req.host, c->idle_host) != 0) {
+                pt_proxy_drop_idle(c);
+                return false;
+        }
+        c->upstream = c->idle_up;
+        c->idle_up = NULL;
+        c->reused = true;
+        return true;
+}
+
 static void finish_response(struct pt_conn *c)
 {
         if (c->resp.parser.status_code < 200) {
@@ -109,7 +159,10 @@ static void finish_response(struct pt_conn *c)
                 return;
         }
         bool keep = c->req.keep_alive && response_delimited(c) && c->req.state == PT_HTTP_DONE;
-        bufferevent_free(c->upstream);
+        if (keep && c->resp.keep_alive && evbuffer_get_length(bufferevent_get_input(c->upstream)) == 0)
+                keep_idle(c);
+        else
+                bufferevent_free(c->upstream);
         c->upstream = NULL;
         if (keep)
                 pt_proxy_next_request(c);
@@ -147,6 +200,14 @@ static void on_upstream_event(struct bufferevent *bev, short what, void *arg)
                         return;
                 }
         }
+        if (c->resp.state == PT_HTTP_HEAD && c->resp.parser.nread == 0 && c->reused && c->retryable) {
+                /* the server closed the kept connection as the request went out: a new one */
+                bufferevent_free(c->upstream);
+                c->upstream = NULL;
+                c->reused = false;
+                pt_proxy_decide_and_connect(c);
+                return;
+        }
         if (c->resp.state == PT_HTTP_HEAD && c->resp.parser.nread == 0)
                 pt_proxy_fail(c, (what & BEV_EVENT_TIMEOUT) ? 504 : 502, "reading the response of",
                               (what & BEV_EVENT_TIMEOUT) ? "timed out" : "connection closed");
@@ -171,7 +232,10 @@ void pt_proxy_forward_start(struct pt_conn *c)
                 evbuffer_add_printf(out, v6 ? "Host: [%s]:%u\r\n" : "Host: %s:%u\r\n", c->req.host, c->req.port);
         }
         evbuffer_add(out, c->req.fwd, c->req.fwd_len);
-        evbuffer_add_printf(out, "Connection: close\r\n\r\n");
+        evbuffer_add_printf(out, "Connection: keep-alive\r\n\r\n");
+        /* only a request that is safe to send twice is retried (RFC 9110 9.2.2) */
+        c->retryable = c->req.state != PT_HTTP_BODY &&
+                       (!strcmp(c->req.method, "GET") || !strcmp(c->req.method, "HEAD") || !strcmp(c->req.method, "OPTIONS"));
         pt_http_msg_init(&c->resp, true);
         c->resp.on_body = response_body;
         c->resp.body_ctx = c;

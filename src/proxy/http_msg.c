@@ -164,10 +164,10 @@ static int on_headers_complete(http_parser *p)
         if (m->state == PT_HTTP_ERROR)
                 return -1;
         m->head_bytes = p->nread;
+        m->keep_alive = http_should_keep_alive(p);
         if (!m->response) {
                 snprintf(m->method, sizeof(m->method), "%s", http_method_str(p->method));
                 m->is_connect = p->method == HTTP_CONNECT;
-                m->keep_alive = http_should_keep_alive(p);
                 if (m->is_connect) {
                         /* authority-form: host:port, port required */
                         if (split_authority(m, m->url, m->url_len, 0) || m->port == 0)

@@ -43,6 +43,8 @@ void conn_free(struct pt_conn *c)
                 bufferevent_free(c->client);
         if (c->upstream)
                 bufferevent_free(c->upstream);
+        if (c->idle_up)
+                bufferevent_free(c->idle_up);
         c->px->nconns--;
         free(c);
 }
@@ -55,6 +57,7 @@ void pt_proxy_close_after_flush(struct pt_conn *c)
                 bufferevent_free(c->upstream);
                 c->upstream = NULL;
         }
+        pt_proxy_drop_idle(c);
         bufferevent_setcb(c->client, NULL, client_flushed, client_event, c);
         bufferevent_setwatermark(c->client, EV_WRITE, 0, 0);
         bufferevent_disable(c->client, EV_READ);

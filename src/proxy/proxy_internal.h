@@ -41,6 +41,12 @@ struct pt_conn {
         struct evutil_addrinfo *addrs, *next_addr;
         char rule[300]; /* what allowed it, for the log */
         bool closing, half_closed, upstream_done;
+        /* absolute-form keep-alive: the last upstream connection, kept for the same host:port */
+        struct bufferevent *idle_up;
+        char idle_host[PT_HTTP_HOST_MAX];
+        unsigned idle_port;
+        bool reused;   /* this request went out on a kept connection (retried once if it was closed) */
+        bool retryable; /* safe to send again when a kept connection turns out closed */
 };
 
 /* A direct TCP connection to relay, from a notify thread (pt_proxy_relay). */
@@ -70,5 +76,8 @@ void pt_proxy_upstream_ready(struct pt_conn *c);
 void pt_proxy_decide_and_connect(struct pt_conn *c);
 /* forward.c: send the rewritten request, stream the body and the response. */
 void pt_proxy_forward_start(struct pt_conn *c);
+/* forward.c: take the kept upstream connection when it goes where this request goes. */
+bool pt_proxy_reuse_upstream(struct pt_conn *c);
+void pt_proxy_drop_idle(struct pt_conn *c);
 /* relay.c: in the loop, for a notify thread's direct connection. */
 void pt_relay_start(struct pt_proxy *px, struct pt_relay_req *r);

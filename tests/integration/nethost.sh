@@ -44,6 +44,16 @@ class H(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     def log_message(self, *a): pass
+    def do_GET(self):
+        if self.path not in ("/conn", "/drop"):
+            return super().do_GET()
+        # /conn: which client port this connection has (the proxy's keep-alive is visible);
+        # /drop: a complete keep-alive response, then the connection is cut without notice
+        out = b"conn %d\n" % self.client_address[1]
+        self.send_response(200); self.send_header("Content-Length", str(len(out))); self.end_headers()
+        self.wfile.write(out)
+        if self.path == "/drop":
+            self.wfile.flush(); self.close_connection = True
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(n)

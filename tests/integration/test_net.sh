@@ -27,6 +27,19 @@ run_pt run --allow-net=testhost:443 --allow-read="$TH_CERT" "$PIN" -- curl -s -m
 want "hello from testhost" "curl: HTTPS through a CONNECT tunnel"
 run_pt run --allow-net=testhost "$PIN" -- curl -s -m 10 http://testhost/index.html http://testhost:8000/index.html
 check "curl: two requests on one kept-alive connection" test "$(printf '%s\n' "$OUT" | grep -c 'hello from testhost')" = 2
+run_pt run --allow-net=testhost "$PIN" -- curl -s -m 10 http://testhost/conn http://testhost/conn http://testhost/conn
+check "the proxy keeps its upstream connection for the same host (one client port for three requests)" \
+    test "$(printf '%s\n' "$OUT" | grep '^conn ' | sort -u | wc -l)" = 1 -a "$(printf '%s\n' "$OUT" | grep -c '^conn ')" = 3
+run_pt run --allow-net=testhost "$PIN" -- curl -s -m 10 http://testhost/conn http://testhost:8000/conn
+check "another port on the same client connection gets a new upstream connection" \
+    test "$(printf '%s\n' "$OUT" | grep '^conn ' | sort -u | wc -l)" = 2
+run_pt run --allow-net=testhost:80 "$PIN" -- curl -s -m 10 -i http://testhost/conn http://testhost:8000/conn
+want_re '^HTTP/1.1 403' "each request on a kept-alive connection is decided again (the second is denied)"
+check "... after the first was answered" test "$(printf '%s\n' "$OUT" | grep -c '^conn ')" = 1
+run_pt run --allow-net=testhost "$PIN" -- curl -s -m 10 http://testhost/drop http://testhost/conn http://testhost/drop http://testhost/conn
+# drop(A) conn(B) drop(B) conn(C): every request answered, on three upstream connections
+check "a kept connection the server cut is replaced (four answers on three connections)" \
+    test "$(printf '%s\n' "$OUT" | grep -c '^conn ')" = 4 -a "$(printf '%s\n' "$OUT" | grep '^conn ' | sort -u | wc -l)" = 3
 run_pt run --allow-net=testhost "$PIN" -- curl -s -m 10 -d 'some-body-data' http://testhost/post
 want "got 14 bytes: some-body-data" "curl: a POST body is forwarded"
 run_pt run --allow-net=testhost "$PIN" -- python3 -c '
