@@ -41,9 +41,9 @@
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
 
 /* EPERM in set-up is nearly always a missing capability, most often a container started
- * without --privileged (which also leaves its seccomp profile and masked /proc paths in the
- * way): name what is missing from the effective set, so one line says what to change.
- * CAP_SYS_PTRACE is needed because the sandbox's init is not dumpable. */
+ * without --privileged: name what is missing from the effective set, so one line says what
+ * to change. CAP_SYS_PTRACE because the sandbox's init is not dumpable; CAP_MKNOD for the
+ * private /dev (podman's default set lacks it, Docker's has it). */
 static void missing_caps(char *buf, size_t size)
 {
         static const struct {
@@ -51,7 +51,8 @@ static void missing_caps(char *buf, size_t size)
                 const char *name;
         } needed[] = { { CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },
                        { CAP_NET_ADMIN, "CAP_NET_ADMIN" },
-                       { CAP_SYS_PTRACE, "CAP_SYS_PTRACE" } };
+                       { CAP_SYS_PTRACE, "CAP_SYS_PTRACE" },
+                       { CAP_MKNOD, "CAP_MKNOD" } };
         struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
         struct __user_cap_data_struct data[2] = { 0 };
         size_t n = 0;
@@ -66,18 +67,19 @@ static void missing_caps(char *buf, size_t size)
         }
 }
 
+#define CAP_HINT "in a container: --privileged, or --cap-add SYS_ADMIN,NET_ADMIN,SYS_PTRACE,MKNOD"
+
 static int setup_failed(struct pt_log *log, const char *what, int err)
 {
-        char missing[64] = "";
+        char missing[80] = "";
         if (err == EPERM)
                 missing_caps(missing, sizeof(missing));
         if (err == EPERM && missing[0])
-                pt_log_message(log, "cannot set up the sandbox: %s: %s: podtrace lacks %s (it needs CAP_SYS_ADMIN, "
-                               "CAP_NET_ADMIN and CAP_SYS_PTRACE; in a container: --privileged)",
-                               what, strerror(err), missing);
+                pt_log_message(log, "cannot set up the sandbox: %s: %s: podtrace lacks %s (" CAP_HINT ")", what,
+                               strerror(err), missing);
         else if (err == EPERM)
-                pt_log_message(log, "cannot set up the sandbox: %s: %s, although podtrace has CAP_SYS_ADMIN, "
-                               "CAP_NET_ADMIN and CAP_SYS_PTRACE (in a container: --privileged, not only --cap-add)",
+                pt_log_message(log, "cannot set up the sandbox: %s: %s, with every capability it needs "
+                               "(a seccomp profile or LSM refused it; in a container: --privileged)",
                                what, strerror(err));
         else
                 pt_log_message(log, "cannot set up the sandbox: %s: %s", what, strerror(err));
