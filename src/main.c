@@ -11,6 +11,7 @@
 #include "handlers/fs_resolve.h"
 #include "log/log.h"
 #include "policy/policy.h"
+#include "run/ipc.h"
 #include "run/program.h"
 #include "run/run.h"
 
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
         struct pt_policy policy;
         struct pt_program prog = { 0 };
         struct pt_exec_rules exec = { 0 };
+        struct pt_run_ipc ipc = { .fd = -1 };
         char cwd[PATH_MAX];
         int code;
 
@@ -70,8 +72,8 @@ int main(int argc, char **argv)
                 printf("podtrace %s\n", PODTRACE_VERSION);
                 return 0;
         }
-        if (o.learn || o.ipc) {
-                fprintf(stderr, "podtrace: %s is not available in this version yet\n", o.learn ? "--learn" : "--ipc");
+        if (o.learn) {
+                fprintf(stderr, "podtrace: --learn is not available in this version yet\n");
                 pt_options_free(&o);
                 return 2;
         }
@@ -98,7 +100,13 @@ int main(int argc, char **argv)
                 code = exit_code;
                 goto out;
         }
-        if (add_program_sources(&o, &ctx, &prog, &policy, &exec, &err) < 0) {
+        if (pt_run_ipc_prepare(o.ipc, prog.demo, &ipc, &err) < 0) {
+                fprintf(stderr, "podtrace: %s\n", err.msg);
+                code = 2;
+                goto out;
+        }
+        if (pt_run_ipc_policy(&ipc, &policy, &ctx, &err) < 0 ||
+            add_program_sources(&o, &ctx, &prog, &policy, &exec, &err) < 0) {
                 code = usage_error(&err);
                 goto out;
         }
@@ -116,9 +124,16 @@ int main(int argc, char **argv)
                 code = 2;
                 goto out;
         }
-        code = pt_run(&o, &policy, &prog, &exec, log);
+        r = pt_run_ipc_create(&ipc, &err);
+        if (r < 0) {
+                pt_log_message(log, "%s", err.msg);
+                code = r == -EINVAL || r == -EEXIST ? 2 : 125;
+        } else {
+                code = pt_run(&o, &policy, &prog, &exec, &ipc, log);
+        }
         pt_log_close(log);
 out:
+        pt_run_ipc_done(&ipc);
         pt_exec_rules_free(&exec);
         pt_program_free(&prog);
         pt_policy_free(&policy);

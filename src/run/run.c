@@ -150,7 +150,7 @@ static void supervise(struct pt_tracer *tr, int sigfd)
 }
 
 int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct pt_program *prog,
-           const struct pt_exec_rules *exec, struct pt_log *log)
+           const struct pt_exec_rules *exec, struct pt_run_ipc *ipc, struct pt_log *log)
 {
         struct sock_fprog filter = { 0 };
         struct pt_landlock_plan plan;
@@ -178,6 +178,8 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
                 return setup_failed(log, "planning Landlock rules", -r);
         }
         r = pt_env_build(p, environ, &envp);
+        if (r == 0)
+                r = pt_run_ipc_env(ipc, &envp);
         if (r == 0 && !late)
                 r = -ENOMEM;
         /* the proxy variables are filled in once the veth exists (late config) */
@@ -203,11 +205,15 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
                 .late = late,
                 .filter = &filter,
                 .landlock = &plan,
+                .pass_fd = ipc->fd >= 0,
+                .pass_fd_from = ipc->fd,
+                .pass_fd_to = PT_IPC_WORKER_FD,
         };
         struct pt_decision hd;
         pt_decide_sys(p, PT_SYS_HOSTNAME, &hd);
         cfg.hostname = hd.allow ? NULL : "podtrace";
         r = pt_sandbox_spawn(&cfg, &sb);
+        pt_run_ipc_spawned(ipc); /* only the worker holds it now */
         if (r < 0) {
                 code = setup_failed(log, "creating the namespaces", -r);
                 goto out;

@@ -6,7 +6,8 @@
 #include "log/log.h"
 #include "policy/policy.h"
 #include "run/exec_rules.h"
+#include "run/ipc.h"
 #include "run/program.h"
 
 int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct pt_program *prog,
-           const struct pt_exec_rules *exec, struct pt_log *log);
+           const struct pt_exec_rules *exec, struct pt_run_ipc *ipc, struct pt_log *log);

@@ -79,6 +79,8 @@ void pt_init_main(const struct pt_spawn_config *cfg, int sync_fd)
         if (worker == 0)
                 pt_worker_main(cfg, sync_fd);
         close(sync_fd);
+        if (cfg->pass_fd)
+                close(cfg->pass_fd_from); /* the worker's alone: its death must close the description */
         wipe_environment();
         pt_caps_drop_all();
 

@@ -45,6 +45,8 @@ struct pt_spawn_config {
         const struct pt_landlock_plan *landlock;
         const char *hostname;        /* the UTS namespace's name; NULL keeps the host's */
         struct pt_late_config *late;  /* shared with the children */
+        bool pass_fd;                /* hand pass_fd_from to the worker as fd pass_fd_to (--ipc) */
+        int pass_fd_from, pass_fd_to;
 };
 
 struct pt_sandbox {

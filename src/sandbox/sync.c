@@ -62,6 +62,8 @@ const char *pt_setup_step_name(int step)
                 return "talking to the supervisor";
         case PT_STEP_NET:
                 return "configuring veth in the sandbox";
+        case PT_STEP_FDS:
+                return "handing the --ipc channel to the worker";
         default:
                 return "setting up the sandbox";
         }

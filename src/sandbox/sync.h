@@ -39,6 +39,7 @@ enum pt_setup_step {
         PT_STEP_SECCOMP,
         PT_STEP_SYNC,
         PT_STEP_NET,
+        PT_STEP_FDS,
 };
 
 #define PT_SYNC_BITMAP_WORDS 4 /* Landlock rules reported: up to 256 */

@@ -6,6 +6,7 @@
  * require), then Landlock, then the filter last so that nothing above is notified.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -42,9 +43,25 @@ void pt_worker_main(const struct pt_spawn_config *cfg, int sync_fd)
         sigprocmask(SIG_SETMASK, &none, NULL);
         for (int s = 1; s < NSIG; s++)
                 signal(s, SIG_DFL);
-        /* Only 0-2 survive the exec: podtrace's and its caller's other fds close. */
-        if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-                for (int fd = 3; fd < 65536; fd++)
+        /* Only 0-2 (and the --ipc channel) survive the exec: podtrace's and its caller's
+         * other fds close. */
+        int first = 3;
+        if (cfg->pass_fd) {
+                if (sync_fd == cfg->pass_fd_to) {
+                        sync_fd = fcntl(sync_fd, F_DUPFD_CLOEXEC, cfg->pass_fd_to + 1);
+                        if (sync_fd < 0)
+                                _exit(125);
+                }
+                if (cfg->pass_fd_from == cfg->pass_fd_to) {
+                        if (fcntl(cfg->pass_fd_to, F_SETFD, 0) < 0)
+                                fail(sync_fd, PT_STEP_FDS, errno);
+                } else if (dup2(cfg->pass_fd_from, cfg->pass_fd_to) < 0) {
+                        fail(sync_fd, PT_STEP_FDS, errno);
+                }
+                first = cfg->pass_fd_to + 1;
+        }
+        if (syscall(SYS_close_range, (unsigned)first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+                for (int fd = first; fd < 65536; fd++)
                         if (fd != sync_fd)
                                 close(fd);
         }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,9 +120,13 @@ static int side_lock(int fd, unsigned side, short type)
         return 0;
 }
 
+/* CPUs this process may run on: sched_getaffinity is a plain syscall, where get_nprocs()
+ * reads /sys and /proc files a sandbox may refuse (podtrace's --deny-sys=cpus). */
 static unsigned default_spin(void)
 {
-        return get_nprocs() > 1 ? PT_SHM_SPIN_DEFAULT_NS : 0;
+        cpu_set_t set;
+        int n = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : get_nprocs();
+        return n > 1 ? PT_SHM_SPIN_DEFAULT_NS : 0;
 }
 
 /*

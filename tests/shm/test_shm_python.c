@@ -12,35 +12,11 @@
 #include "shm_test.h"
 
 #include "shm/ipc_setup.h"
+#include "exchange.h"
 
 #define RING (64u * 1024)
 #define MESSAGES 100000u
 #define WORKER_FD 10
-
-struct hdr {
-        uint32_t seq, kind, crc, echo;
-};
-
-static uint32_t crc_table[256];
-
-static void crc_init(void)
-{
-        for (uint32_t i = 0; i < 256; i++) {
-                uint32_t c = i;
-                for (int k = 0; k < 8; k++)
-                        c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-                crc_table[i] = c;
-        }
-}
-
-/* zlib's crc32() */
-static uint32_t crc32(const uint8_t *p, size_t n)
-{
-        uint32_t c = 0xffffffffu;
-        for (size_t i = 0; i < n; i++)
-                c = crc_table[(c ^ p[i]) & 0xff] ^ (c >> 8);
-        return c ^ 0xffffffffu;
-}
 
 static pid_t start_worker(int fd)
 {
@@ -77,7 +53,6 @@ static void test_python_worker(void **state)
         char *err = NULL;
         int fd;
 
-        crc_init();
         assert_int_equal(pt_ipc_create(name, RING, &fd, &err), 0);
         assert_null(err);
         assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
@@ -87,58 +62,17 @@ static void test_python_worker(void **state)
         pid_t pid = start_worker(fd);
         close(fd); /* the supervisor's copy: only the worker's description is left */
 
-        size_t max = pt_shm_max_message(h) - sizeof(struct hdr);
-        uint8_t *out = malloc(RING), *in = malloc(RING);
-        uint32_t *sent_crc = calloc(MESSAGES, sizeof(*sent_crc));
-        uint64_t seed = 20241128, sent = 0, got = 0, bytes_out = 0, bytes_in = 0;
+        struct xresult res;
         double t0 = mono_s();
-        while (got < MESSAGES) {
-                /* send while there is room, else take replies: neither side can deadlock */
-                if (sent < MESSAGES) {
-                        uint64_t x = rnd(&seed);
-                        size_t n = x % 100 ? (x >> 8) % 3000 : (x >> 8) % (max + 1);
-                        struct hdr *hd = (struct hdr *)out;
-                        fill_pattern(out + sizeof(*hd), n, sent);
-                        hd->seq = (uint32_t)sent;
-                        hd->kind = 1;
-                        hd->crc = sent_crc[sent] = crc32(out + sizeof(*hd), n);
-                        hd->echo = 0;
-                        int r = pt_shm_send(h, out, sizeof(*hd) + n, 0);
-                        if (r == 0) {
-                                sent++;
-                                bytes_out += n;
-                                continue;
-                        }
-                        assert_int_equal(r, -EAGAIN);
-                }
-                ssize_t n = pt_shm_recv(h, in, RING, 10000);
-                if (n < 0)
-                        fail_msg("recv after %llu replies: %s", (unsigned long long)got, strerror((int)-n));
-                assert_true((size_t)n >= sizeof(struct hdr));
-                struct hdr *hd = (struct hdr *)in;
-                assert_int_equal(hd->seq, got);
-                assert_int_equal(hd->kind, 1);
-                assert_int_equal(hd->crc, crc32(in + sizeof(*hd), (size_t)n - sizeof(*hd)));
-                /* the CRC the worker computed of what we sent */
-                assert_int_equal(hd->echo, sent_crc[got]);
-                bytes_in += (size_t)n - sizeof(*hd);
-                got++;
-        }
+        if (exchange_run(h, MESSAGES, RING, &res) < 0)
+                fail_msg("%s", res.why);
         double dt = mono_s() - t0;
-        struct hdr end = { 0, 2, 0, 0 };
-        assert_int_equal(pt_shm_send(h, &end, sizeof(end), 10000), 0);
-        ssize_t n = pt_shm_recv(h, in, RING, 10000);
-        assert_int_equal(n, sizeof(struct hdr));
-        assert_int_equal(((struct hdr *)in)->kind, 2);
-        assert_int_equal(((struct hdr *)in)->seq, MESSAGES);
         assert_child_ok(pid, 30);
         /* the worker is gone: the host is told, it does not wait */
-        assert_int_equal(pt_shm_recv(h, in, RING, -1), -EPIPE);
+        char in[64];
+        assert_int_equal(pt_shm_recv(h, in, sizeof(in), -1), -EPIPE);
         print_message("%u messages each way in %.2f s: %.1f MB out, %.1f MB in, %.1f us per exchange\n", MESSAGES,
-                      dt, (double)bytes_out / 1e6, (double)bytes_in / 1e6, dt / MESSAGES * 1e6);
-        free(out);
-        free(in);
-        free(sent_crc);
+                      dt, (double)res.bytes_out / 1e6, (double)res.bytes_in / 1e6, dt / MESSAGES * 1e6);
         pt_shm_close(h);
         pt_ipc_unlink(name);
         pt_ipc_unlink(name); /* twice: a missing name is ignored */
