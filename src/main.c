@@ -9,6 +9,7 @@
 
 #include "cli/options.h"
 #include "handlers/fs_resolve.h"
+#include "learn/learn.h"
 #include "log/log.h"
 #include "policy/policy.h"
 #include "run/ipc.h"
@@ -51,6 +52,32 @@ static int add_program_sources(const struct pt_options *o, const struct pt_conte
         return r;
 }
 
+static const char *learn_file(const struct pt_options *o)
+{
+        return o->learn_file ? o->learn_file : "podtrace-policy.json";
+}
+
+/*
+ * --learn: what the file already holds is part of the policy (a second run merges), the
+ * recorder hooks into every default deny, and Landlock stays off (it would refuse in the
+ * kernel what the run is meant to learn).
+ */
+static int prepare_learning(struct pt_options *o, const struct pt_context *ctx, struct pt_policy *p,
+                            struct pt_learner **ret, struct pt_error *err)
+{
+        if (access(learn_file(o), F_OK) == 0) {
+                int r = pt_policy_add_file(p, ctx, learn_file(o), err);
+                if (r < 0)
+                        return r;
+        }
+        *ret = pt_learner_new();
+        if (!*ret)
+                return pt_error_set(err, -ENOMEM, "--learn: out of memory");
+        p->learn = pt_learner_hook(*ret);
+        o->no_landlock = true;
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         struct pt_options o;
@@ -59,6 +86,7 @@ int main(int argc, char **argv)
         struct pt_program prog = { 0 };
         struct pt_exec_rules exec = { 0 };
         struct pt_run_ipc ipc = { .fd = -1 };
+        struct pt_learner *learner = NULL;
         char cwd[PATH_MAX];
         int code;
 
@@ -71,11 +99,6 @@ int main(int argc, char **argv)
         if (o.cmd == PT_CMD_VERSION) {
                 printf("podtrace %s\n", PODTRACE_VERSION);
                 return 0;
-        }
-        if (o.learn) {
-                fprintf(stderr, "podtrace: --learn is not available in this version yet\n");
-                pt_options_free(&o);
-                return 2;
         }
         if (!getcwd(cwd, sizeof(cwd))) {
                 fprintf(stderr, "podtrace: cannot read the working directory: %s\n", strerror(errno));
@@ -90,6 +113,10 @@ int main(int argc, char **argv)
         pt_policy_init(&policy);
         /* The policy first: a bad policy is exit 2 even when the program is missing too. */
         if (add_user_sources(&o, &ctx, &policy, &err) < 0) {
+                code = usage_error(&err);
+                goto out;
+        }
+        if (o.learn && prepare_learning(&o, &ctx, &policy, &learner, &err) < 0) {
                 code = usage_error(&err);
                 goto out;
         }
@@ -110,6 +137,8 @@ int main(int argc, char **argv)
                 code = usage_error(&err);
                 goto out;
         }
+        if (learner)
+                exec.allow_all = true; /* decided (and learned) at execve; nothing to kill at exec */
         if (o.cmd == PT_CMD_POLICY_SHOW) {
                 pt_policy_print(&policy, stdout);
                 code = 0;
@@ -131,8 +160,14 @@ int main(int argc, char **argv)
         } else {
                 code = pt_run(&o, &policy, &prog, &exec, &ipc, log);
         }
+        if (learner) {
+                policy.learn->active = false;
+                if (pt_learn_finish(learner, learn_file(&o), code) < 0 && code == 0)
+                        code = 125;
+        }
         pt_log_close(log);
 out:
+        pt_learner_free(learner);
         pt_run_ipc_done(&ipc);
         pt_exec_rules_free(&exec);
         pt_program_free(&prog);

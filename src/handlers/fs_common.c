@@ -98,7 +98,9 @@ int pt_fs_prepare(struct pt_call *c, int slot, int dirfd, int patharg, unsigned 
         bool ok = true;
         if (need == PT_NEED_READ && (resflags & PT_RES_PROBE)) {
                 struct pt_decision d;
+                pt_learn_quiet = c->no_notice; /* --learn: a silent probe needs no rule */
                 pt_decide_probe(c->sv->policy, t->canon, &d);
+                pt_learn_quiet = false;
                 if (!d.allow && !d.source)
                         probe_program(c, t, &d);
                 ok = pt_call_record(c, &d, t->canon);

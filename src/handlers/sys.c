@@ -25,7 +25,10 @@ static bool decide(struct pt_call *c, enum pt_sys sys, char *fixbuf, size_t size
         struct pt_decision d;
         /* uname and sysinfo answer neutral values rather than failing: log, no notice */
         c->no_notice = c->row->variant == PT_SYS_ROW_UNAME || c->row->variant == PT_SYS_ROW_SYSINFO;
+        /* --learn keeps those neutral too (glibc's qsort calls sysinfo): not a need to learn */
+        pt_learn_quiet = c->no_notice;
         pt_decide_sys(c->sv->policy, sys, &d);
+        pt_learn_quiet = false;
         snprintf(fixbuf, size, "--allow-sys=%s", pt_sys_name(sys));
         c->fix = fixbuf;
         return pt_call_record(c, &d, pt_sys_name(sys));

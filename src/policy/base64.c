@@ -93,3 +93,24 @@ bad:
         free(out);
         return -EINVAL;
 }
+
+char *pt_base64_encode(const unsigned char *in, size_t len)
+{
+        static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        char *out = malloc((len + 2) / 3 * 4 + 1), *o = out;
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < len; i += 3) {
+                unsigned v = (unsigned)in[i] << 16;
+                if (i + 1 < len)
+                        v |= (unsigned)in[i + 1] << 8;
+                if (i + 2 < len)
+                        v |= in[i + 2];
+                *o++ = alphabet[(v >> 18) & 63];
+                *o++ = alphabet[(v >> 12) & 63];
+                *o++ = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
+                *o++ = i + 2 < len ? alphabet[v & 63] : '=';
+        }
+        *o = '\0';
+        return out;
+}

@@ -47,7 +47,7 @@ void pt_decide(const struct pt_policy *p, enum pt_perm perm, pt_covers_fn covers
 
 int pt_decision_describe(const struct pt_decision *d, char *buf, size_t size)
 {
-        const char *what = d->rule ? d->rule->text : d->source ? "*" : "default";
+        const char *what = d->learned ? "(learned)" : d->rule ? d->rule->text : d->source ? "*" : "default";
         return snprintf(buf, size, "%s %s %s%s", d->allow ? "allow" : "deny", pt_perm_name(d->perm), what,
                         d->ancestor ? " (on the way to it)" : "");
 }
@@ -60,4 +60,17 @@ static bool sys_covers(const struct pt_rule *rule, const void *query)
 void pt_decide_sys(const struct pt_policy *p, enum pt_sys sys, struct pt_decision *ret)
 {
         pt_decide(p, PT_PERM_SYS, sys_covers, &sys, ret);
+        pt_learn_default(p, PT_PERM_SYS, pt_sys_name(sys), ret);
+}
+
+_Thread_local bool pt_learn_quiet;
+
+void pt_learn_default(const struct pt_policy *p, enum pt_perm perm, const char *value, struct pt_decision *ret)
+{
+        const struct pt_learn_hook *h = p->learn;
+        if (ret->allow || ret->source || !h || !h->active || pt_learn_quiet)
+                return;
+        h->record(h->ctx, perm, value);
+        ret->allow = true;
+        ret->learned = true;
 }

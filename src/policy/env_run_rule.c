@@ -44,6 +44,7 @@ static bool env_covers(const struct pt_rule *rule, const void *query)
 void pt_decide_env(const struct pt_policy *p, const char *name, struct pt_decision *ret)
 {
         pt_decide(p, PT_PERM_ENV, env_covers, name, ret);
+        pt_learn_default(p, PT_PERM_ENV, name, ret);
 }
 
 int pt_find_on_path(const struct pt_context *ctx, const char *name, char **ret_path)
@@ -114,6 +115,7 @@ void pt_decide_run(const struct pt_policy *p, const char *path, const char *name
 {
         struct run_query q = { path, name };
         pt_decide(p, PT_PERM_RUN, run_covers, &q, ret);
+        pt_learn_default(p, PT_PERM_RUN, path ? path : name, ret);
 }
 
 void pt_decide_env_all(const struct pt_policy *p, struct pt_decision *ret)
@@ -135,4 +137,5 @@ void pt_decide_env_all(const struct pt_policy *p, struct pt_decision *ret)
                 ret->allow = true;
                 ret->source = allow->all;
         }
+        pt_learn_default(p, PT_PERM_ENV, NULL, ret);
 }

@@ -312,6 +312,15 @@ void pt_decide_host(const struct pt_policy *p, const char *host, uint16_t port, 
 {
         struct host_query q = { host, port };
         pt_decide(p, PT_PERM_NET, host_covers, &q, ret);
+        if (!ret->allow && !ret->source && p->learn && p->learn->active) {
+                char value[300];
+                bool v6 = strchr(host, ':') != NULL;
+                if (port)
+                        snprintf(value, sizeof(value), v6 ? "[%s]:%u" : "%s:%u", host, (unsigned)port);
+                else
+                        snprintf(value, sizeof(value), v6 ? "[%s]" : "%s", host);
+                pt_learn_default(p, PT_PERM_NET, value, ret);
+        }
 }
 
 struct addr_query {
@@ -361,4 +370,13 @@ void pt_decide_addr(const struct pt_policy *p, int family, const uint8_t *addr, 
                 memcpy(q.addr, addr, family == AF_INET ? 4 : 16);
         }
         pt_decide(p, PT_PERM_NET, addr_covers, &q, ret);
+        if (!ret->allow && !ret->source && p->learn && p->learn->active) {
+                char text[INET6_ADDRSTRLEN], value[INET6_ADDRSTRLEN + 10];
+                inet_ntop(q.family, q.addr, text, sizeof(text));
+                if (q.family == AF_INET6)
+                        snprintf(value, sizeof(value), port ? "[%s]:%u" : "[%s]", text, (unsigned)port);
+                else
+                        snprintf(value, sizeof(value), port ? "%s:%u" : "%s", text, (unsigned)port);
+                pt_learn_default(p, PT_PERM_NET, value, ret);
+        }
 }

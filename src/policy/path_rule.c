@@ -185,7 +185,9 @@ static bool path_covers(const struct pt_rule *rule, const void *query)
 void pt_decide_path(const struct pt_policy *p, enum pt_perm perm, const char *canon, struct pt_decision *ret)
 {
         pt_decide(p, perm, path_covers, canon, ret);
+        pt_learn_default(p, perm, canon, ret);
 }
+
 
 static const struct pt_rule *leads_to(const struct pt_rules *rs, const char *canon, size_t len)
 {
@@ -197,15 +199,17 @@ static const struct pt_rule *leads_to(const struct pt_rules *rs, const char *can
 
 void pt_decide_probe(const struct pt_policy *p, const char *canon, struct pt_decision *ret)
 {
-        pt_decide_path(p, PT_PERM_READ, canon, ret);
+        pt_decide(p, PT_PERM_READ, path_covers, canon, ret);
         if (ret->allow || ret->source)
                 return; /* allowed, or denied by a rule: that stands */
         size_t len = strlen(canon);
         const struct pt_rule *r = leads_to(&p->allow[PT_PERM_READ], canon, len);
         if (!r)
                 r = leads_to(&p->allow[PT_PERM_WRITE], canon, len);
-        if (!r)
+        if (!r) {
+                pt_learn_default(p, PT_PERM_READ, canon, ret); /* only what no rule leads to */
                 return;
+        }
         ret->allow = true;
         ret->ancestor = true;
         ret->rule = r;

@@ -78,11 +78,27 @@ struct pt_rules {
         const char *all; /* non-NULL: the whole category, granted/denied by this source */
 };
 
+/*
+ * --learn (design 7): while `active`, a decision that nothing decided (the default deny) is
+ * reported to `record` and becomes an allow marked `learned`. Rules still decide: an explicit
+ * deny stays a deny. Set up by the caller; the policy only reads it.
+ */
+struct pt_learn_hook {
+        void (*record)(void *ctx, enum pt_perm perm, const char *value); /* value NULL: the whole category */
+        void *ctx;
+        volatile bool active;
+};
+
+/* Set by a thread around a decision that must not be learned (a silent probe of a path that
+ * does not exist: the answer is EACCES with or without a rule, and no notice is given). */
+extern _Thread_local bool pt_learn_quiet;
+
 struct pt_policy {
         struct pt_rules allow[PT_PERM_COUNT];
         struct pt_rules deny[PT_PERM_COUNT];
         char **sources; /* interned source names, owned */
         size_t nsources;
+        struct pt_learn_hook *learn; /* NULL unless --learn */
 };
 
 /* Where relative paths and run names are resolved: podtrace's start-up cwd and PATH. */
@@ -103,6 +119,7 @@ struct pt_decision {
         const struct pt_rule *rule; /* NULL when the whole category or the default decided */
         const char *source;         /* the source of the deciding rule, or NULL for the default */
         bool ancestor;              /* a probe allowed because the path leads to `rule` */
+        bool learned;               /* --learn: allowed only because the run is learning */
 };
 
 const char *pt_perm_name(enum pt_perm perm);
@@ -146,6 +163,8 @@ int pt_policy_add_file(struct pt_policy *p, const struct pt_context *ctx, const 
 int pt_policy_add_env(struct pt_policy *p, const struct pt_context *ctx, char *const *envp,
                       struct pt_error *err);
 
+/* Standard base64 with padding (malloc'd, NUL-terminated), or NULL when out of memory. */
+char *pt_base64_encode(const unsigned char *in, size_t len);
 /* Standard or URL-safe base64, padding optional, ASCII whitespace skipped. */
 int pt_base64_decode(const char *in, size_t len, unsigned char **ret_buf, size_t *ret_len,
                      size_t *ret_bad_offset);

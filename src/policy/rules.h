@@ -21,3 +21,6 @@ typedef bool (*pt_covers_fn)(const struct pt_rule *rule, const void *query);
  */
 void pt_decide(const struct pt_policy *p, enum pt_perm perm, pt_covers_fn covers, const void *query,
                struct pt_decision *ret);
+
+/* --learn: turn a default deny into a recorded, learned allow (see struct pt_learn_hook). */
+void pt_learn_default(const struct pt_policy *p, enum pt_perm perm, const char *value, struct pt_decision *ret);

@@ -212,6 +212,10 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         struct pt_decision hd;
         pt_decide_sys(p, PT_SYS_HOSTNAME, &hd);
         cfg.hostname = hd.allow ? NULL : "podtrace";
+        /* --learn records from here on: the set-up's own decisions (the environment, the
+         * hostname) are made as the learned policy will make them */
+        if (p->learn)
+                p->learn->active = true;
         r = pt_sandbox_spawn(&cfg, &sb);
         pt_run_ipc_spawned(ipc); /* only the worker holds it now */
         if (r < 0) {
