@@ -146,7 +146,8 @@ int main(int argc, char **argv)
         }
 
         struct pt_log *log = NULL;
-        struct pt_log_config lc = { .format = o.log_format, .file = o.log_file, .verbose = o.verbose, .quiet = o.quiet };
+        struct pt_log_config lc = { .format = o.log_format, .file = o.log_file, .verbose = o.verbose, .quiet = o.quiet,
+                                   .summary = o.summary };
         int r = pt_log_open(&lc, &log);
         if (r < 0) {
                 fprintf(stderr, "podtrace: --log-file=%s: %s\n", o.log_file, strerror(-r));
@@ -159,6 +160,7 @@ int main(int argc, char **argv)
                 code = r == -EINVAL || r == -EEXIST ? 2 : 125;
         } else {
                 code = pt_run(&o, &policy, &prog, &exec, &ipc, log);
+                pt_log_summary(log);
         }
         if (learner) {
                 policy.learn->active = false;

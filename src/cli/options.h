@@ -31,6 +31,7 @@ struct pt_options {
         enum pt_command cmd;
         bool verbose;
         bool quiet;
+        bool summary;     /* --summary: the strace -c style table at exit */
         bool no_baseline;
         bool allow_all;
         bool no_landlock; /* emulate every file access instead of replying (testing, comparison) */

@@ -83,6 +83,7 @@ struct pt_call {
         int64_t val;
         int err;
         int fd;          /* PT_REPLY_FD: ours, closed after the ADDFD */
+        uint64_t t_start_ns; /* when the notification arrived (--summary) */
         bool fd_cloexec;
 };
 

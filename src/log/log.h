@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy/policy.h"
 
@@ -22,6 +23,17 @@ struct pt_log_config {
         const char *file; /* NULL: stderr */
         bool verbose;
         bool quiet;
+        bool summary; /* --summary: count and time every call, print the table at the end */
+};
+
+/* One request the proxy handled (a decision, then "connected" or an HTTP status). */
+struct pt_log_proxy_event {
+        const char *method; /* "CONNECT", "GET", ... */
+        const char *host;
+        unsigned port;
+        const struct pt_decision *decision; /* NULL: failed before a decision */
+        int status;                         /* the HTTP status sent, 0 when connected */
+        const char *reason;                 /* "connected", "Forbidden", ... */
 };
 
 int pt_log_open(const struct pt_log_config *cfg, struct pt_log **ret_log);
@@ -38,7 +50,13 @@ void pt_log_notice(struct pt_log *log, const struct pt_decision *d, const char *
 /* The notice's text without "podtrace: " (for the proxy's 403 body and header). */
 int pt_log_denial_text(const struct pt_decision *d, const char *value, const char *who, const char *fix,
                        char *buf, size_t size);
-/* One preformatted line in the -v log (the proxy's requests). */
+/* One preformatted line in the -v log (JSON: {"syscall":"proxy","message":...}). */
 void pt_log_line(struct pt_log *log, const char *text);
+/* A proxy request in the -v log (text or JSON, with its decision) and in the summary. */
+void pt_log_proxy(struct pt_log *log, const struct pt_log_proxy_event *e);
+/* --summary: the table (text) or one JSON object, to the log's destination. */
+void pt_log_summary(struct pt_log *log);
+/* CLOCK_MONOTONIC in ns, for pt_call.t_start_ns. */
+uint64_t pt_log_now_ns(void);
 /* "podtrace: ..." on stderr. */
 void pt_log_message(struct pt_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -154,6 +154,7 @@ static void handle_one(struct pt_supervisor *sv, struct pt_call *c, struct secco
                        struct seccomp_notif_resp *resp)
 {
         /* reset what a handler reads before it writes; the string buffers are set when used */
+        c->t_start_ns = pt_log_now_ns();
         c->sv = sv;
         c->req = req;
         c->fd = -1;
