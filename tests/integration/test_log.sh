@@ -104,4 +104,47 @@ want_rc 0 "-q with -v --log-file is accepted (notices off, log on)"
 no_err_re '^podtrace: denied' "-q -v --log-file: no notice on stderr"
 check "-q -v --log-file: the log file still records the denial" grep -q '"/etc/shadow".*EACCES' "$S/pt2.log"
 
+# --- Deno's audit fields: v, datetime, and permission/value as Deno names them ---------------
+check "JSON lines carry Deno's audit fields (v, datetime) and Deno's permission names" python3 -c '
+import json, sys
+es = [json.loads(l) for l in sys.stdin]
+assert all(e["v"] == 1 and e["datetime"].endswith("Z") for e in es)
+assert {e["permission"] for e in es} <= {"read", "write", "net", "env", "run", "ffi", "sys"}
+r = [e for e in es if e["decision"] == "allow" and e["value"] == "/etc/passwd"]
+assert r and r[0]["permission"] == "read", r' < "$S/log.json"
+
+# --- the log is complete when the worker is killed -------------------------------------------
+run_pt run -v --log-format=json --log-file="$S/kill.jsonl" -- python3 -c '
+import os, signal
+for i in range(50):
+    try: os.stat("/nonexistent-marker-%d" % i)
+    except OSError: pass
+os.kill(os.getpid(), signal.SIGKILL)'
+want_rc 137 "a worker that kills itself with SIGKILL: 128+9"
+check "every access before the kill is in the log (50 markers)" sh -c \
+    'test "$(grep -c "nonexistent-marker-" "$1")" = 50' sh "$S/kill.jsonl"
+check "... and every line of it parses" python3 -c 'import json,sys;[json.loads(l) for l in sys.stdin]' < "$S/kill.jsonl"
+
+# --- --summary ---------------------------------------------------------------------------------
+run_pt run --summary -- python3 -c '
+for i in range(7):
+    try: open("/etc/shadow")
+    except PermissionError: pass'
+want_rc 0 "--summary: the worker runs"
+want_err_re '^% time +seconds +usecs/call +calls +allowed +denied +undecided +permission +syscall$' "--summary prints strace -c style columns"
+want_err_re '^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+ +7 +[0-9]+ read +openat$' "... with the 7 denied opens counted on openat/read"
+want_err_re '^100\.00 .* total$' "... and a total line"
+run_pt run --summary --log-format=json --log-file="$S/sum.jsonl" -- python3 -c '
+for i in range(3):
+    try: open("/etc/shadow")
+    except PermissionError: pass'
+check "--summary with JSON logs: the last line is one object with the same counts" python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+s = json.loads(lines[-1])["summary"]
+row = [r for r in s if r["syscall"] == "openat" and r["permission"] == "read"][0]
+assert row["denied"] == 3 and row["calls"] >= 3 and row["seconds"] > 0, row' "$S/sum.jsonl"
+run_pt run -- /bin/true
+no_err_re 'usecs/call' "without --summary there is no table"
+
 finish
