@@ -27,7 +27,7 @@
 #include "proxy/http_msg.h"
 #include "proxy/proxy_internal.h"
 
-#define BUF_HIGH (64 * 1024) /* per direction: stop reading while the other side is this far behind */
+#define BUF_HIGH (64 * 1024) /* a request head and what follows it: stop reading there */
 
 static void client_read(struct bufferevent *bev, void *arg);
 static void client_flushed(struct bufferevent *bev, void *arg);
@@ -45,6 +45,8 @@ void conn_free(struct pt_conn *c)
                 bufferevent_free(c->upstream);
         if (c->idle_up)
                 bufferevent_free(c->idle_up);
+        if (c->tunnel)
+                pt_tunnel_free(c->tunnel);
         c->px->nconns--;
         free(c);
 }
@@ -120,57 +122,6 @@ void pt_proxy_deny_fix(struct pt_conn *c, const struct pt_decision *d, const cha
         deny(c, d, NULL, fix);
 }
 
-static void tunnel_read(struct bufferevent *from, void *arg)
-{
-        struct pt_conn *c = arg;
-        struct bufferevent *to = from == c->client ? c->upstream : c->client;
-        if (!to)
-                return;
-        evbuffer_add_buffer(bufferevent_get_output(to), bufferevent_get_input(from));
-        if (evbuffer_get_length(bufferevent_get_output(to)) >= BUF_HIGH)
-                bufferevent_disable(from, EV_READ); /* resumed by tunnel_drained */
-}
-
-static void tunnel_drained(struct bufferevent *bev, void *arg)
-{
-        struct pt_conn *c = arg;
-        if (c->half_closed) {
-                if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-                        conn_free(c);
-                return;
-        }
-        struct bufferevent *other = bev == c->client ? c->upstream : c->client;
-        if (other)
-                bufferevent_enable(other, EV_READ);
-}
-
-static void tunnel_event(struct bufferevent *bev, short what, void *arg)
-{
-        struct pt_conn *c = arg;
-        (void)what;
-        /* One side is gone (EOF, error, idle): hand what it sent to the other, flush, close. */
-        struct bufferevent **self = bev == c->client ? &c->client : &c->upstream;
-        struct bufferevent *other = bev == c->client ? c->upstream : c->client;
-        if (other)
-                evbuffer_add_buffer(bufferevent_get_output(other), bufferevent_get_input(bev));
-        bufferevent_free(bev);
-        *self = NULL;
-        if (!other || evbuffer_get_length(bufferevent_get_output(other)) == 0) {
-                conn_free(c);
-                return;
-        }
-        c->half_closed = true;
-        bufferevent_disable(other, EV_READ);
-        bufferevent_setwatermark(other, EV_WRITE, 0, 0);
-}
-
-/* libevent reads 16 KiB per loop turn by default: far below what a tunnel can carry */
-static void big_io(struct bufferevent *bev)
-{
-        bufferevent_set_max_single_read(bev, BUF_HIGH);
-        bufferevent_set_max_single_write(bev, BUF_HIGH);
-}
-
 void pt_proxy_nodelay(struct bufferevent *bev)
 {
         /* heads and bodies are written separately: Nagle would hold them back for an ACK */
@@ -178,20 +129,6 @@ void pt_proxy_nodelay(struct bufferevent *bev)
         evutil_socket_t fd = bufferevent_getfd(bev);
         if (fd >= 0)
                 setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-void pt_proxy_tunnel(struct pt_conn *c)
-{
-        big_io(c->client);
-        big_io(c->upstream);
-        bufferevent_setcb(c->client, tunnel_read, tunnel_drained, tunnel_event, c);
-        bufferevent_setcb(c->upstream, tunnel_read, tunnel_drained, tunnel_event, c);
-        bufferevent_setwatermark(c->client, EV_WRITE, BUF_HIGH / 2, 0);
-        bufferevent_setwatermark(c->upstream, EV_WRITE, BUF_HIGH / 2, 0);
-        bufferevent_enable(c->client, EV_READ | EV_WRITE);
-        bufferevent_enable(c->upstream, EV_READ | EV_WRITE);
-        if (evbuffer_get_length(bufferevent_get_input(c->client)))
-                tunnel_read(c->client, c);
 }
 
 /* The upstream connection is up: start the tunnel, or send the rewritten request. */
@@ -203,7 +140,7 @@ void pt_proxy_upstream_ready(struct pt_conn *c)
         pt_log_line(c->px->cfg.log, line);
         if (c->req.is_connect) {
                 evbuffer_add_printf(bufferevent_get_output(c->client), "HTTP/1.1 200 Connection Established\r\n\r\n");
-                pt_proxy_tunnel(c);
+                pt_proxy_tunnel(c, c->px->cfg.idle_secs);
                 return;
         }
         pt_proxy_forward_start(c);
@@ -331,6 +268,7 @@ int pt_proxy_start(const struct pt_proxy_config *cfg, struct pt_proxy **ret, cha
                 return -ENOMEM;
         px->cfg = *cfg;
         px->wake[0] = px->wake[1] = -1;
+        px->pipe[0] = px->pipe[1] = -1;
         px->base = event_base_new();
         if (!px->base) {
                 snprintf(err, errsize, "cannot create the proxy's event loop");

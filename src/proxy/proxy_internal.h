@@ -19,6 +19,7 @@ struct pt_proxy {
         struct evconnlistener *listener;
         struct event *wake_ev;
         int wake[2]; /* notify threads hand relay requests to the loop through this pipe */
+        int pipe[2]; /* tunnels splice through it (tunnel.c), empty between two steps; -1: none yet */
         pthread_t thread;
         bool running;
         unsigned nconns;
@@ -32,15 +33,18 @@ enum pt_conn_state {
         PT_CONN_TUNNEL,     /* CONNECT: bytes both ways */
 };
 
+struct pt_tunnel;
+
 struct pt_conn {
         struct pt_proxy *px;
         struct bufferevent *client, *upstream;
+        struct pt_tunnel *tunnel; /* PT_CONN_TUNNEL: the raw sockets, taken from client and upstream */
         enum pt_conn_state state;
         struct pt_http_msg req, resp;
         struct evdns_getaddrinfo_request *dns;
         struct evutil_addrinfo *addrs, *next_addr;
         char rule[300]; /* what allowed it, for the log */
-        bool closing, half_closed, upstream_done;
+        bool closing;
         /* absolute-form keep-alive: the last upstream connection, kept for the same host:port */
         struct bufferevent *idle_up;
         char idle_host[PT_HTTP_HOST_MAX];
@@ -68,7 +72,6 @@ void pt_proxy_deny(struct pt_conn *c, const struct pt_decision *d, const char *w
 void pt_proxy_deny_fix(struct pt_conn *c, const struct pt_decision *d, const char *fix);
 void pt_proxy_next_request(struct pt_conn *c);
 void pt_proxy_close_after_flush(struct pt_conn *c);
-void pt_proxy_tunnel(struct pt_conn *c);
 void pt_proxy_nodelay(struct bufferevent *bev);
 void pt_proxy_upstream_ready(struct pt_conn *c);
 
@@ -79,5 +82,8 @@ void pt_proxy_forward_start(struct pt_conn *c);
 /* forward.c: take the kept upstream connection when it goes where this request goes. */
 bool pt_proxy_reuse_upstream(struct pt_conn *c);
 void pt_proxy_drop_idle(struct pt_conn *c);
+/* tunnel.c: bytes both ways on the raw sockets (closed after idle_secs without traffic; 0: never). */
+void pt_proxy_tunnel(struct pt_conn *c, unsigned idle_secs);
+void pt_tunnel_free(struct pt_tunnel *t);
 /* relay.c: in the loop, for a notify thread's direct connection. */
 void pt_relay_start(struct pt_proxy *px, struct pt_relay_req *r);

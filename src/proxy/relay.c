@@ -88,7 +88,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
                 conn_free(c);
                 return;
         }
-        pt_proxy_tunnel(c);
+        pt_proxy_tunnel(c, 0); /* a direct connection may stay quiet as long as it likes (as before) */
 }
 
 static void upstream_event(struct bufferevent *bev, short what, void *arg)
