@@ -10,11 +10,18 @@ HOST="$PROBES/ipc_host"
 mkdir -p "$SCRATCH/w" && cp "$SRCDIR/tests/shm/py_worker.py" "$SCRATCH/w/"
 WORKER="$SCRATCH/w/py_worker.py"
 NAME="podtrace-it-$$"
+# The sanitizer build's libshm.so is instrumented: a Python worker loading it needs the
+# runtimes preloaded (and let through the environment filter).
+PRE=()
+if [ -n "${PODSHM_PRELOAD:-}" ]; then
+    PRE=(env "LD_PRELOAD=$PODSHM_PRELOAD" ASAN_OPTIONS=detect_leaks=0)
+    ENVX="--allow-env=LD_PRELOAD,ASAN_OPTIONS"
+fi
 cleanup_ipc() { rm -f "/dev/shm/$NAME" "/dev/shm/$NAME-2"; }
 trap 'cleanup_ipc; rm -rf "$SCRATCH"' EXIT
 
 # --- 100,000 messages each way between a C host and a Python worker under podtrace --------
-"$PODTRACE" run ${PT_EXTRA:-} --ipc="$NAME" --allow-read="$SCRATCH/w" -- "$WORKER" >"$SCRATCH/w.out" 2>"$SCRATCH/w.err" &
+"${PRE[@]}" "$PODTRACE" run ${PT_EXTRA:-} ${ENVX:-} --ipc="$NAME" --allow-read="$SCRATCH/w" -- "$WORKER" >"$SCRATCH/w.out" 2>"$SCRATCH/w.err" &
 PT_PID=$!
 timeout 240 "$HOST" "$NAME" exchange 100000 >"$SCRATCH/h.out" 2>&1
 HOST_RC=$?
@@ -76,7 +83,7 @@ expect_rc 2 "an empty name is refused"
 # A forked child of the worker attaches and dies without closing; the worker itself closed
 # its fd 3 and lives on. The host must hear at once, which shows no other copy (podtrace's,
 # the sandbox init's) keeps the worker's side alive.
-"$PODTRACE" run ${PT_EXTRA:-} --ipc="$NAME" -- python3 -c '
+"${PRE[@]}" "$PODTRACE" run ${PT_EXTRA:-} ${ENVX:-} --ipc="$NAME" -- python3 -c '
 import os, time, podshm
 pid = os.fork()
 if pid == 0:
@@ -94,7 +101,7 @@ kill "$PT_PID" 2>/dev/null
 wait "$PT_PID" 2>/dev/null
 [ "$HOST_RC" = 0 ] || fail "the host was not told the worker let go: $(cat "$SCRATCH/h.out")"
 ok "the worker's side dying is seen by the host while podtrace and the worker still run"
-"$PODTRACE" run ${PT_EXTRA:-} --ipc="$NAME" -- python3 -c '
+"${PRE[@]}" "$PODTRACE" run ${PT_EXTRA:-} ${ENVX:-} --ipc="$NAME" -- python3 -c '
 import podshm
 with podshm.connect() as ch:
     try:

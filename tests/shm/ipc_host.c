@@ -52,10 +52,12 @@ int main(int argc, char **argv)
                 double t0 = now();
                 if (exchange_run(h, count, pt_shm_max_message(h) + 64, &res) < 0) {
                         printf("ipc_host: %s\n", res.why);
+                        pt_shm_close(h);
                         return 1;
                 }
                 double dt = now() - t0;
                 ssize_t n = pt_shm_recv(h, buf, sizeof(buf), 20000);
+                pt_shm_close(h);
                 if (n != -EPIPE) {
                         printf("ipc_host: after the exchange, expected the worker's end (EPIPE), got %zd\n", n);
                         return 1;
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
                 fflush(stdout);
                 double t0 = now();
                 ssize_t n = pt_shm_recv(h, buf, sizeof(buf), atoi(argv[3]) * 1000);
+                pt_shm_close(h);
                 if (n != -EPIPE) {
                         printf("ipc_host: expected EPIPE, got %zd (%s)\n", n, n < 0 ? strerror((int)-n) : "a message");
                         return 1;
@@ -84,5 +87,6 @@ int main(int argc, char **argv)
                         pause();
         }
         fprintf(stderr, "ipc_host: unknown mode %s\n", argv[2]);
+        pt_shm_close(h);
         return 2;
 }
