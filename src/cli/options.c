@@ -37,6 +37,8 @@ const char pt_usage_text[] =
         "  -q, --quiet                 no denial notices\n"
         "      --summary               at exit, per syscall and permission: calls allowed and denied,\n"
         "                              time in the supervisor (like strace -c; to the log's destination)\n"
+        "      --backtrace             after each denial notice and denied call in the log, the stack\n"
+        "                              of the thread that made the call (native; Python 3.11: file:line)\n"
         "\n"
         "Other:\n"
         "      --python=PATH           interpreter for SCRIPT.py (default: python3 on PATH)\n"
@@ -116,7 +118,8 @@ static int parse_long(int argc, char **argv, int *i, struct pt_options *o, struc
                         return push_flag(o, &perm_opts[k], eq ? eq + 1 : NULL, err);
 
         if (IS("allow-all") || IS("verbose") || IS("quiet") || IS("no-baseline") || IS("help") ||
-            IS("version") || IS("no-landlock") || IS("no-dns") || IS("summary")) {
+            IS("version") || IS("no-landlock") || IS("no-dns") || IS("backtrace") ||
+            IS("summary")) {
                 if (eq)
                         return pt_error_set(err, -EINVAL, "option --%.*s takes no value", (int)n, arg);
                 if (IS("allow-all"))
@@ -131,6 +134,8 @@ static int parse_long(int argc, char **argv, int *i, struct pt_options *o, struc
                         o->no_landlock = true;
                 else if (IS("no-dns"))
                         o->no_dns = true;
+                else if (IS("backtrace"))
+                        o->backtrace = true;
                 else if (IS("summary"))
                         o->summary = true;
                 else if (IS("help"))

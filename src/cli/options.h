@@ -36,6 +36,7 @@ struct pt_options {
         bool allow_all;
         bool no_landlock; /* emulate every file access instead of replying (testing, comparison) */
         bool no_dns;      /* the proxy resolves only --resolve pins and literal addresses */
+        bool backtrace;   /* print the worker's stack for each reported denial */
         enum pt_log_format log_format;
         const char *log_file;
         const char *python;

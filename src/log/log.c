@@ -406,6 +406,13 @@ void pt_log_line(struct pt_log *log, const char *text)
         write_all(log->fd, line, (size_t)n);
 }
 
+/* --backtrace (supervisor/backtrace.c): lines formatted by the caller, in one write. */
+void pt_log_raw(struct pt_log *log, const char *text)
+{
+        if (pt_log_wants_calls(log))
+                write_line(log, text);
+}
+
 void pt_log_proxy(struct pt_log *log, const struct pt_log_proxy_event *e)
 {
         if (log && log->summary && e->decision)

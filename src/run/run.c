@@ -25,6 +25,7 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/sync.h"
 #include "seccomp/filter.h"
+#include "supervisor/backtrace.h"
 #include "supervisor/supervisor.h"
 #include "supervisor/tracer.h"
 #include "util/cleanup.h"
@@ -223,6 +224,14 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
                 goto out;
         }
         spawned = true;
+        if (o->backtrace) { /* lives until exit: detached notify threads may still hold it */
+                struct pt_backtrace_config bc = { .log = log, .quiet = o->quiet, .log_on_stderr = !o->log_file,
+                                                  .json = o->log_format == PT_LOG_JSON };
+                if (pt_backtrace_new(&bc, &sv.backtrace) < 0) {
+                        code = setup_failed(log, "preparing --backtrace", ENOMEM);
+                        goto out;
+                }
+        }
         r = pt_tracer_start(&tr, sb.init_pid, &sv, exec);
         if (r < 0) {
                 code = setup_failed(log, "starting the tracer", -r);
@@ -258,6 +267,8 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         if (m.err)
                 pt_log_message(log, "warning: this kernel lacks SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19): "
                                     "a signal may repeat an emulated call");
+        if (m.err) /* the interrupt would end the wait: the call would be aborted and repeated */
+                pt_backtrace_disable(sv.backtrace, "this kernel lacks SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
         pid_t worker = pt_tracer_wait_worker(&tr);
         if (worker <= 0) {
                 pt_log_message(log, "cannot set up the sandbox: the worker did not start");

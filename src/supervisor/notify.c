@@ -28,6 +28,7 @@
 #include "handlers/call.h"
 #include "log/log.h"
 #include "seccomp/nr.h"
+#include "supervisor/backtrace.h"
 #include "supervisor/supervisor.h"
 
 #define NOTIFY_STACK (256 * 1024)
@@ -178,8 +179,12 @@ static void handle_one(struct pt_supervisor *sv, struct pt_call *c, struct secco
         c->row->handler(c);
         if (c->reply == PT_REPLY_FD && c->fd < 0)
                 pt_reply_error(c, EBADF);
+        /* --backtrace: the thread must be interrupted before the reply lets it run on */
+        struct pt_bt_request *bt = sv->backtrace ? pt_backtrace_begin(sv->backtrace, c) : NULL;
         send_reply(sv, c, resp);
         pt_log_call(sv->log, c);
+        if (bt)
+                pt_backtrace_finish(sv->backtrace, c, bt);
 }
 
 static void *notify_thread(void *arg)

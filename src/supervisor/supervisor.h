@@ -11,6 +11,7 @@
 
 #include "policy/policy.h"
 
+struct pt_backtrace;
 struct pt_log;
 struct pt_proxy;
 struct pt_proxy_config;
@@ -40,6 +41,7 @@ struct pt_supervisor {
         struct pt_proxy *proxy;  /* relays the worker's allowed direct TCP connections */
         const struct pt_proxy_config *proxy_cfg;
         const struct pt_netplan *net_plan;
+        struct pt_backtrace *backtrace; /* --backtrace (supervisor/backtrace.h); NULL: off. Set before the tracer starts */
 
         /* notify pool (supervisor/notify.c): one receiver, more only while one is stuck */
         atomic_int nthreads;

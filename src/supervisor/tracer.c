@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "supervisor/backtrace.h"
 #include "supervisor/exec_check.h"
+#include "supervisor/supervisor.h"
 #include "supervisor/target.h"
 
 #define TRACE_OPTIONS                                                                                   \
@@ -82,6 +84,9 @@ static void *tracer_main(void *arg)
 
         sigfillset(&all);
         pthread_sigmask(SIG_BLOCK, &all, NULL);
+        struct pt_backtrace *bt = t->sv ? t->sv->backtrace : NULL; /* --backtrace */
+        if (bt)
+                pt_backtrace_tracer_start(bt);
 
         int r = ptrace(PTRACE_SEIZE, t->init_pid, 0, (void *)(uintptr_t)TRACE_OPTIONS) < 0 ? -errno : 0;
         pthread_mutex_lock(&t->lock);
@@ -92,6 +97,8 @@ static void *tracer_main(void *arg)
 
         for (;;) {
                 int status;
+                if (bt)
+                        pt_backtrace_tracer_service(bt);
                 pid_t pid = waitpid(-1, &status, __WALL);
                 if (pid < 0) {
                         if (errno == EINTR)
@@ -100,6 +107,8 @@ static void *tracer_main(void *arg)
                 }
                 if (WIFEXITED(status) || WIFSIGNALED(status)) {
                         pt_target_forget(pid);
+                        if (bt)
+                                pt_backtrace_tracer_gone(bt, pid);
                         pthread_mutex_lock(&t->lock);
                         if (pid == t->worker_pid && !t->worker_done) {
                                 t->worker_done = true;
@@ -109,9 +118,11 @@ static void *tracer_main(void *arg)
                         pthread_mutex_unlock(&t->lock);
                         continue;
                 }
-                if (WIFSTOPPED(status))
+                if (WIFSTOPPED(status) && !(bt && pt_backtrace_tracer_stopped(bt, pid, status)))
                         handle_stop(t, pid, status);
         }
+        if (bt)
+                pt_backtrace_tracer_done(bt);
         pthread_mutex_lock(&t->lock);
         t->done = true;
         pthread_cond_broadcast(&t->cond);
