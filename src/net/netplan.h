@@ -22,6 +22,7 @@ struct pt_netplan {
         struct in_addr host_addr;   /* 169.254.1.1 for index 0 */
         struct in_addr worker_addr; /* 169.254.1.2 for index 0 */
         unsigned prefix;            /* 30 */
+        int host_ifindex;           /* of host_if once created; 0 before */
 };
 
 void pt_netplan_for_index(unsigned index, struct pt_netplan *ret);
@@ -29,9 +30,13 @@ void pt_netplan_for_index(unsigned index, struct pt_netplan *ret);
 /*
  * Create the pair for the namespace of pid (its peer is created there directly, so nothing is
  * left in the host if we die half-way), address and bring up the host side. Takes the first
- * free index. The kernel removes the pair when the worker's namespace dies.
+ * free index. The kernel removes the pair when the worker's namespace dies, but in its own
+ * time (netns clean-up is deferred work), so a normal exit also calls pt_veth_destroy.
  */
 int pt_veth_create(pid_t ns_pid, struct pt_netplan *ret, char *err, size_t errsize);
+
+/* Delete the pair now (by the host side's ifindex); quiet if it is already gone. */
+void pt_veth_destroy(const struct pt_netplan *plan);
 
 /* Inside the worker's namespace (init): address and bring up the worker side. */
 int pt_veth_configure_inside(const struct pt_netplan *plan);

@@ -49,7 +49,7 @@ static int nl_err(int e)
 }
 
 /* Address and bring up the link `name` in the namespace of `sk`. */
-static int configure(struct nl_sock *sk, const char *name, struct in_addr local, unsigned prefix)
+static int configure(struct nl_sock *sk, const char *name, struct in_addr local, unsigned prefix, int *ifindex_ret)
 {
         struct rtnl_link *link = NULL, *change = NULL;
         struct rtnl_addr *addr = NULL;
@@ -58,6 +58,7 @@ static int configure(struct nl_sock *sk, const char *name, struct in_addr local,
         if (r < 0)
                 return nl_err(r);
         int ifindex = rtnl_link_get_ifindex(link);
+        *ifindex_ret = ifindex;
         addr = rtnl_addr_alloc();
         a = nl_addr_build(AF_INET, &local, sizeof(local));
         if (!addr || !a) {
@@ -131,7 +132,7 @@ int pt_veth_create(pid_t ns_pid, struct pt_netplan *ret, char *err, size_t errsi
                 rtnl_link_put(peer);
                 rtnl_link_veth_release(link);
                 if (r == 0) {
-                        r = configure(sk, plan.host_if, plan.host_addr, plan.prefix);
+                        r = configure(sk, plan.host_if, plan.host_addr, plan.prefix, &plan.host_ifindex);
                         if (r < 0)
                                 snprintf(err, errsize, "configuring %s", plan.host_if);
                         *ret = plan;
@@ -150,7 +151,26 @@ int pt_veth_configure_inside(const struct pt_netplan *plan)
         struct nl_sock *sk = route_socket();
         if (!sk)
                 return -EIO;
-        int r = configure(sk, plan->worker_if, plan->worker_addr, plan->prefix);
+        int ifindex;
+        int r = configure(sk, plan->worker_if, plan->worker_addr, plan->prefix, &ifindex);
         nl_socket_free(sk);
         return r;
+}
+
+void pt_veth_destroy(const struct pt_netplan *plan)
+{
+        if (plan->host_ifindex <= 0)
+                return;
+        struct nl_sock *sk = route_socket();
+        struct rtnl_link *link = rtnl_link_alloc();
+        if (sk && link) {
+                /* By index, never by name: if the kernel already removed ours, the name may be
+                 * another run's by now, but an ifindex is not handed out again. */
+                rtnl_link_set_ifindex(link, plan->host_ifindex);
+                (void)rtnl_link_delete(sk, link); /* -NLE_OBJ_NOTFOUND: the namespace took it */
+        }
+        if (link)
+                rtnl_link_put(link);
+        if (sk)
+                nl_socket_free(sk);
 }

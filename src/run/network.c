@@ -44,9 +44,12 @@ int pt_run_net_up(pid_t init_pid, const struct pt_policy *p, struct pt_log *log,
 
 void pt_run_net_down(struct pt_run_net *net)
 {
-        /* The veth pair goes with the worker's namespace: nothing to wait for here. */
+        /* The veth pair would go with the worker's namespace, but only when the kernel's deferred
+         * clean-up gets to it; delete it now so that nothing is left once podtrace has exited. */
         pt_proxy_stop(net->proxy);
         net->proxy = NULL;
+        pt_veth_destroy(&net->plan);
+        net->plan.host_ifindex = 0;
 }
 
 char **pt_env_with_proxy(char **envp, struct pt_late_config *late)

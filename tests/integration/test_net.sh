@@ -7,7 +7,9 @@
 
 command -v curl >/dev/null || skip "curl not installed"
 PIN="--resolve=testhost:$TH_ADDR"
-LINKS_BEFORE=$(ip -o link show | grep -c 'veth-bun' || true)
+# Other tests run podtrace at the same time, so "no veth left" is asked of this test's own runs:
+# each prints the host-side ifindex of its veth (veth-sbN's iflink), and ifindexes are not reused.
+host_link_exists() { ip -o link show | grep -q "^$1: "; }
 
 # --- the worker's side of the network -------------------------------------------------------
 run_pt run -A -- python3 -c '
@@ -250,8 +252,9 @@ want "fastopen: echo:tfo" "MSG_FASTOPEN to an allowed address connects through t
 
 # --- four concurrent runs, each its own veth and /30 ---------------------------------------
 for i in 1 2 3 4; do
-    "$PODTRACE" run -q --allow-net=testhost --allow-run=curl,sleep "$PIN" -- sh -c \
-        'curl -s -m 20 http://testhost/index.html; echo "$http_proxy"; sleep 1' > "$SCRATCH/c$i.txt" 2>&1 &
+    "$PODTRACE" run -q --allow-net=testhost --allow-run=curl,sleep,cat --allow-read=/sys "$PIN" -- sh -c \
+        'curl -s -m 20 http://testhost/index.html; echo "$http_proxy"; echo "iflink $(cat /sys/class/net/veth-sb*/iflink)"; sleep 1' \
+        > "$SCRATCH/c$i.txt" 2>&1 &
     PIDS="${PIDS:-} $!"
 done
 wait $PIDS
@@ -260,15 +263,21 @@ for i in 1 2 3 4; do
 done
 check "the four runs had four different proxies" test "$(cat "$SCRATCH"/c?.txt | grep -c '^http://169.254' )" = 4 -a \
     "$(cat "$SCRATCH"/c?.txt | grep '^http://169.254' | sort -u | wc -l)" = 4
+IFLINKS=$(sed -n 's/^iflink \([0-9][0-9]*\)$/\1/p' "$SCRATCH"/c?.txt)
 
 # --- nothing left behind --------------------------------------------------------------------
-sleep 0.5
-check "no veth left behind after normal exits" test "$(ip -o link show | grep -c 'veth-bun' || true)" -le "$LINKS_BEFORE"
-"$PODTRACE" run -q -- sleep 30 &
+left=
+for l in $IFLINKS; do host_link_exists "$l" && left="$left $l"; done
+check "the four runs named their host-side links" test "$(echo $IFLINKS | wc -w)" = 4
+check "no veth left behind after normal exits${left:+ (left: $left)}" test -z "$left"
+"$PODTRACE" run -q --allow-read=/sys --allow-run=cat,sleep -- sh -c \
+    'echo "iflink $(cat /sys/class/net/veth-sb*/iflink)"; exec sleep 30' > "$SCRATCH/k.txt" 2>&1 &
 PT=$!
-sleep 0.5
+for _ in $(seq 100); do grep -q '^iflink [0-9]' "$SCRATCH/k.txt" && break; sleep 0.05; done
+KLINK=$(sed -n 's/^iflink \([0-9][0-9]*\)$/\1/p' "$SCRATCH/k.txt")
+check "the killed run named its host-side link (it existed while it ran)" eval 'test -n "$KLINK" && host_link_exists "$KLINK"'
 kill -9 $PT
 wait $PT 2>/dev/null
-for _ in $(seq 50); do [ "$(ip -o link show | grep -c 'veth-bun' || true)" -le "$LINKS_BEFORE" ] && break; sleep 0.1; done
-check "no veth left behind after SIGKILL of podtrace" test "$(ip -o link show | grep -c 'veth-bun' || true)" -le "$LINKS_BEFORE"
+for _ in $(seq 50); do host_link_exists "$KLINK" || break; sleep 0.1; done
+check "no veth left behind after SIGKILL of podtrace" eval '! host_link_exists "$KLINK"'
 finish
