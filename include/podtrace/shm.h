@@ -192,7 +192,8 @@ PT_SHM_EXPORT void pt_shm_close(struct pt_shm *ch);
  * The message is delivered whole or not at all. Returns 0 when it is queued; -EMSGSIZE if
  * @len exceeds pt_shm_max_message() (it could never fit); -EAGAIN if the ring is full and
  * @timeout_ms is 0; -ETIMEDOUT if it stayed full for @timeout_ms; -EINTR if a signal handler
- * ran while it waited (nothing was sent: retry); -EPIPE if the peer closed or was found dead
+ * ran while it slept in the kernel (nothing was sent: retry; a handler that runs between two
+ * sleeps, during a liveness check, is not seen); -EPIPE if the peer closed or was found dead
  * (a peer that dies unseen is found while waiting: a send into free room still succeeds);
  * -EPROTO if the shared state is corrupt.
  */
@@ -209,7 +210,7 @@ PT_SHM_EXPORT int pt_shm_send(struct pt_shm *ch, const void *buf, size_t len, in
  * change it afterwards. Returns the payload's length (0 for an empty message); -EMSGSIZE if
  * it is longer than @cap (the message stays queued); -EAGAIN if there is none and
  * @timeout_ms is 0; -ETIMEDOUT if none came within @timeout_ms; -EINTR if a signal handler
- * ran while it waited (retry); -EPIPE if the peer closed or died and everything it sent has
+ * ran while it slept in the kernel (retry; as for pt_shm_send, not one that ran between sleeps); -EPIPE if the peer closed or died and everything it sent has
  * been received; -EPROTO if the shared state is corrupt.
  */
 PT_SHM_EXPORT ssize_t pt_shm_recv(struct pt_shm *ch, void *buf, size_t cap, int timeout_ms);
