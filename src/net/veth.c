@@ -104,7 +104,7 @@ static struct nl_sock *route_socket(void)
         return sk;
 }
 
-int pt_veth_create(pid_t ns_pid, struct pt_netplan *ret, char *err, size_t errsize)
+int pt_veth_create(pid_t ns_pid, unsigned first_index, struct pt_netplan *ret, char *err, size_t errsize)
 {
         struct nl_sock *sk = route_socket();
         int r = -EEXIST;
@@ -113,7 +113,7 @@ int pt_veth_create(pid_t ns_pid, struct pt_netplan *ret, char *err, size_t errsi
                 snprintf(err, errsize, "cannot open a netlink route socket");
                 return -EIO;
         }
-        for (unsigned i = 0; i < PT_NET_MAX_INDEX && r == -EEXIST; i++) {
+        for (unsigned i = first_index; i < PT_NET_MAX_INDEX && r == -EEXIST; i++) {
                 struct pt_netplan plan;
                 pt_netplan_for_index(i, &plan);
                 if (if_nametoindex(plan.host_if) != 0)

@@ -11,25 +11,36 @@ int pt_run_net_up(pid_t init_pid, const struct pt_policy *p, struct pt_log *log,
                   struct pt_late_config *late, struct pt_run_net *ret, char *err, size_t errsize)
 {
         memset(ret, 0, sizeof(*ret));
-        int r = pt_veth_create(init_pid, &ret->plan, err, errsize);
-        if (r < 0)
-                return r;
-        ret->cfg = (struct pt_proxy_config){
-                .policy = p,
-                .log = log,
-                .listen_addr = ret->plan.host_addr,
-                .client_addr = ret->plan.worker_addr,
-                .port = PT_PROXY_PORT,
-                .pins = o->pins,
-                .npins = o->npins,
-                .no_dns = o->no_dns,
-                .max_conns = 256,
-                .idle_secs = 60,
-                .connect_secs = 10,
-        };
-        r = pt_proxy_start(&ret->cfg, &ret->proxy, err, errsize);
-        if (r < 0)
-                return r;
+        unsigned first = 0;
+        for (int attempt = 0;; attempt++) {
+                int r = pt_veth_create(init_pid, first, &ret->plan, err, errsize);
+                if (r < 0)
+                        return r;
+                ret->cfg = (struct pt_proxy_config){
+                        .policy = p,
+                        .log = log,
+                        .listen_addr = ret->plan.host_addr,
+                        .client_addr = ret->plan.worker_addr,
+                        .port = PT_PROXY_PORT,
+                        .pins = o->pins,
+                        .npins = o->npins,
+                        .no_dns = o->no_dns,
+                        .max_conns = 256,
+                        .idle_secs = 60,
+                        .connect_secs = 10,
+                };
+                r = pt_proxy_start(&ret->cfg, &ret->proxy, err, errsize);
+                if (r == 0)
+                        break;
+                pt_veth_destroy(&ret->plan);
+                ret->plan.host_ifindex = 0;
+                /* Someone still listens on this address (a run on its way out that has already
+                 * given up its veth, or another tool): take the next pair. */
+                if (r != -EADDRINUSE || attempt == 7)
+                        return r;
+                first = ret->plan.index + 1;
+                err[0] = '\0';
+        }
         char url[64];
         snprintf(url, sizeof(url), "http://%s:%u", inet_ntoa(ret->plan.host_addr), PT_PROXY_PORT);
         static const char *const names[] = { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",

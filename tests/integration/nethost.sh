@@ -5,7 +5,21 @@
 command -v ip >/dev/null || skip "iproute2 (ip) not installed"
 command -v openssl >/dev/null || skip "openssl not installed"
 
-TH_ID=$(( ($$ % 200) + 20 ))
+# The /24 is claimed with an atomic mkdir (another test host may be running at the same time;
+# two on one /24 would route to each other); a claim whose owner is dead is taken over.
+TH_CLAIMS=/run/podtrace-testhost
+mkdir -p "$TH_CLAIMS"
+TH_ID=
+for i in $(seq 0 199); do
+    id=$(( (($$ + i) % 200) + 20 ))
+    if mkdir "$TH_CLAIMS/$id" 2>/dev/null; then TH_ID=$id; break; fi
+    owner=$(cat "$TH_CLAIMS/$id/pid" 2>/dev/null)
+    if [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null && rm -rf "$TH_CLAIMS/$id" && mkdir "$TH_CLAIMS/$id" 2>/dev/null; then
+        TH_ID=$id; break
+    fi
+done
+[ -n "$TH_ID" ] || fail "no free 198.18.x.0/24 for a test host"
+echo $$ > "$TH_CLAIMS/$TH_ID/pid"
 TH_NS="pt-th-$$"
 TH_VETH="ptth$$"
 TH_VETH=${TH_VETH:0:12}
@@ -18,7 +32,7 @@ nethost_down() {
     [ -n "${TH_PIDS:-}" ] && kill $TH_PIDS 2>/dev/null
     ip netns del "$TH_NS" 2>/dev/null
     ip link del "${TH_VETH}a" 2>/dev/null
-    rm -rf "$SCRATCH"
+    rm -rf "$SCRATCH" "$TH_CLAIMS/$TH_ID"
 }
 trap nethost_down EXIT
 
