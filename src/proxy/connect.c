@@ -163,7 +163,8 @@ void pt_proxy_decide_and_connect(struct pt_conn *c)
                         pt_proxy_deny(c, &d, why);
                         return;
                 }
-                pt_decision_describe(&d, c->rule, sizeof(c->rule));
+                c->decision = d;
+                c->decided = true;
                 if (pt_proxy_reuse_upstream(c)) {
                         pt_proxy_upstream_ready(c);
                         return;
@@ -186,7 +187,8 @@ void pt_proxy_decide_and_connect(struct pt_conn *c)
                 pt_proxy_deny(c, &d, NULL);
                 return;
         }
-        pt_decision_describe(&d, c->rule, sizeof(c->rule));
+        c->decision = d;
+        c->decided = true;
         if (pt_proxy_reuse_upstream(c)) {
                 pt_proxy_upstream_ready(c); /* same name and port: its address was checked */
                 return;

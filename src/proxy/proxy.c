@@ -68,6 +68,20 @@ void pt_proxy_close_after_flush(struct pt_conn *c)
                 conn_free(c);
 }
 
+/* The request in the -v log (and the summary): its decision, then its status or "connected". */
+static void log_request(const struct pt_conn *c, int status, const char *reason)
+{
+        struct pt_log_proxy_event e = {
+                .method = c->req.is_connect ? "CONNECT" : c->req.method[0] ? c->req.method : "?",
+                .host = c->req.host[0] ? c->req.host : "?",
+                .port = c->req.port,
+                .decision = c->decided ? &c->decision : NULL,
+                .status = status,
+                .reason = reason,
+        };
+        pt_log_proxy(c->px->cfg.log, &e);
+}
+
 void pt_proxy_respond(struct pt_conn *c, int status, const char *reason, const char *denied, const char *body)
 {
         struct evbuffer *out = bufferevent_get_output(c->client);
@@ -77,10 +91,7 @@ void pt_proxy_respond(struct pt_conn *c, int status, const char *reason, const c
         evbuffer_add_printf(out, "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n"
                                  "Connection: close\r\n\r\n%s",
                             strlen(body), body);
-        char line[600];
-        snprintf(line, sizeof(line), "[proxy] %s %s:%u = %d %s", c->req.method[0] ? c->req.method : "?",
-                 c->req.host[0] ? c->req.host : "?", c->req.port, status, reason);
-        pt_log_line(c->px->cfg.log, line);
+        log_request(c, status, reason);
         pt_proxy_close_after_flush(c);
 }
 
@@ -94,6 +105,8 @@ void pt_proxy_fail(struct pt_conn *c, int status, const char *what, const char *
 
 static void deny(struct pt_conn *c, const struct pt_decision *d, const char *why, const char *fix)
 {
+        c->decision = *d;
+        c->decided = true;
         char value[300], text[1024], body[1100], who[64];
         bool v6 = strchr(c->req.host, ':') != NULL;
         snprintf(value, sizeof(value), v6 ? "[%s]:%u" : "%s:%u", c->req.host, c->req.port);
@@ -134,10 +147,7 @@ void pt_proxy_nodelay(struct bufferevent *bev)
 /* The upstream connection is up: start the tunnel, or send the rewritten request. */
 void pt_proxy_upstream_ready(struct pt_conn *c)
 {
-        char line[900];
-        snprintf(line, sizeof(line), "[proxy] %s %s:%u = connected <%s>",
-                 c->req.is_connect ? "CONNECT" : c->req.method, c->req.host, c->req.port, c->rule);
-        pt_log_line(c->px->cfg.log, line);
+        log_request(c, 0, "connected");
         if (c->req.is_connect) {
                 evbuffer_add_printf(bufferevent_get_output(c->client), "HTTP/1.1 200 Connection Established\r\n\r\n");
                 pt_proxy_tunnel(c, c->px->cfg.idle_secs);
@@ -198,7 +208,7 @@ void pt_proxy_next_request(struct pt_conn *c)
 {
         pt_http_msg_init(&c->req, false);
         c->state = PT_CONN_HEAD;
-        c->rule[0] = '\0';
+        c->decided = false;
         bufferevent_setcb(c->client, client_read, client_flushed, client_event, c);
         bufferevent_enable(c->client, EV_READ);
         if (evbuffer_get_length(bufferevent_get_input(c->client)))
@@ -263,6 +273,7 @@ static void *proxy_main(void *arg)
 
 int pt_proxy_start(const struct pt_proxy_config *cfg, struct pt_proxy **ret, char *err, size_t errsize)
 {
+        int r = -EIO;
         struct pt_proxy *px = calloc(1, sizeof(*px));
         if (!px)
                 return -ENOMEM;
@@ -290,6 +301,7 @@ int pt_proxy_start(const struct pt_proxy_config *cfg, struct pt_proxy **ret, cha
                                                LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC, 128,
                                                (struct sockaddr *)&sin, sizeof(sin));
         if (!px->listener) {
+                r = errno == EADDRINUSE ? -EADDRINUSE : -EIO;
                 snprintf(err, errsize, "cannot listen on %s:%u: %s", inet_ntoa(cfg->listen_addr), cfg->port,
                          strerror(errno));
                 goto fail;
@@ -311,8 +323,20 @@ int pt_proxy_start(const struct pt_proxy_config *cfg, struct pt_proxy **ret, cha
         *ret = px;
         return 0;
 fail:
-        pt_proxy_stop(px);
-        return -EIO;
+        /* nothing runs yet: free what was made */
+        if (px->wake_ev)
+                event_free(px->wake_ev);
+        for (int i = 0; i < 2; i++)
+                if (px->wake[i] >= 0)
+                        close(px->wake[i]);
+        if (px->listener)
+                evconnlistener_free(px->listener);
+        if (px->dns)
+                evdns_base_free(px->dns, 0);
+        if (px->base)
+                event_base_free(px->base);
+        free(px);
+        return r;
 }
 
 void pt_proxy_stop(struct pt_proxy *px)
@@ -323,8 +347,16 @@ void pt_proxy_stop(struct pt_proxy *px)
                 struct pt_relay_req *stop = NULL;
                 if (write(px->wake[1], &stop, sizeof(stop)) == (ssize_t)sizeof(stop))
                         pthread_join(px->thread, NULL);
+                else
+                        return; /* the loop may still be using the listener: leave it to exit */
         }
-        /* connections still open die with the process; the loop is not freed under them */
+        /* The listening socket goes now, before the caller deletes the veth: once that name is
+         * free, the next run takes the same address and must be able to listen on it. Connections
+         * still open die with the process; the loop is not freed under them. */
+        if (px->listener) {
+                evconnlistener_free(px->listener);
+                px->listener = NULL;
+        }
 }
 
 bool pt_proxy_is_self(const struct pt_proxy_config *cfg, const struct sockaddr *sa, socklen_t len)

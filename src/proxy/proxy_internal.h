@@ -43,7 +43,8 @@ struct pt_conn {
         struct pt_http_msg req, resp;
         struct evdns_getaddrinfo_request *dns;
         struct evutil_addrinfo *addrs, *next_addr;
-        char rule[300]; /* what allowed it, for the log */
+        struct pt_decision decision; /* this request's, for the log (valid when decided) */
+        bool decided;
         bool closing;
         /* absolute-form keep-alive: the last upstream connection, kept for the same host:port */
         struct bufferevent *idle_up;

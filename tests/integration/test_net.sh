@@ -118,6 +118,23 @@ for _ in $(seq 50); do [ -s "$SCRATCH/half.txt" ] && break; sleep 0.1; done
 check "... and the client's bytes sent after that EOF still reach the server" file_is "$SCRATCH/half.txt" "still here"
 want "tunnels: 200" "300 tunnels in a row, a third of them cut by the client: none is left counted"
 
+# --- the proxy's requests in the log and the summary ---------------------------------------
+run_pt run -v --allow-net=testhost "$PIN" -- curl -s -m 10 http://testhost/index.html
+want_err_re '^\[proxy\] GET testhost:80 = connected <allow net testhost>$' "-v: a proxied request is logged with the rule that allowed it"
+run_pt run -v "$PIN" -- curl -s -m 10 http://testhost/index.html
+want_err_re '^\[proxy\] GET testhost:80 = 403 Forbidden <deny net default>$' "-v: a denied request is logged with its status and the default that denied it"
+run_pt run --log-format=json --log-file="$SCRATCH/px.jsonl" --allow-net=testhost:443 "$PIN" -- \
+    curl -s -m 10 http://testhost/index.html
+check "JSON: a denied proxy request is one line with Deno's net fields and the status" python3 -c '
+import json, sys
+px = [o for o in map(json.loads, open(sys.argv[1])) if o.get("syscall") == "proxy"]
+assert len(px) == 1, px
+o = px[0]
+assert (o["permission"], o["value"], o["decision"], o["result"]) == ("net", "testhost:80", "deny", 403), o
+assert o["args"] == ["GET", "testhost:80"], o' "$SCRATCH/px.jsonl"
+run_pt run --summary --allow-net=testhost:80 "$PIN" -- curl -s -m 10 http://testhost/index.html http://testhost:8000/index.html
+want_err_re '^ *[0-9.]+ +[0-9.]+ +[0-9]+ +2 +1 +1 +0 +net +\(proxy request\)$' "--summary counts the proxy's requests (one allowed, one denied)"
+
 # --- denials ------------------------------------------------------------------------------
 run_pt run "$PIN" -- curl -s -i -m 10 http://testhost/index.html
 want_re '^HTTP/1.1 403' "a host not allowed gets 403"
@@ -264,6 +281,27 @@ done
 check "the four runs had four different proxies" test "$(cat "$SCRATCH"/c?.txt | grep -c '^http://169.254' )" = 4 -a \
     "$(cat "$SCRATCH"/c?.txt | grep '^http://169.254' | sort -u | wc -l)" = 4
 IFLINKS=$(sed -n 's/^iflink \([0-9][0-9]*\)$/\1/p' "$SCRATCH"/c?.txt)
+
+# --- someone else listens on the first pair's address: the run takes the next pair ----------
+BUSY="ptbz$$"
+BUSY=${BUSY:0:12}
+if ip link add "$BUSY" type veth peer name "${BUSY}p"; then
+    ip addr add 169.254.1.1/32 dev "$BUSY" && ip link set "$BUSY" up
+    python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("169.254.1.1", 8080)); s.listen(1); print("listening", flush=True); time.sleep(60)' > "$SCRATCH/busy.txt" 2>&1 &
+    BUSY_PID=$!
+    for _ in $(seq 100); do grep -q listening "$SCRATCH/busy.txt" && break; sleep 0.05; done
+    run_pt run -q -- sh -c 'echo "proxy=$http_proxy"'
+    want_rc 0 "a run starts although 169.254.1.1:8080 is taken by another program"
+    want_re '^proxy=http://169\.254\.[0-9]+\.[0-9]+:8080$' "... with a proxy of its own"
+    check "... on another pair's address" eval '! printf "%s\n" "$OUT" | grep -qx "proxy=http://169.254.1.1:8080"'
+    kill "$BUSY_PID" 2>/dev/null; wait "$BUSY_PID" 2>/dev/null
+    ip link del "$BUSY"
+else
+    soft_fail "cannot create a veth pair for the taken-address case"
+fi
 
 # --- nothing left behind --------------------------------------------------------------------
 left=
