@@ -31,7 +31,7 @@ struct send_state {
         char *data;
         size_t len;
         bool truncated;
-        char control[CONTROL_MAX];
+        _Alignas(struct cmsghdr) char control[CONTROL_MAX];
         size_t controllen;
         int fds[FDS_MAX];
         size_t nfds;
