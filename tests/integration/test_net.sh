@@ -285,14 +285,21 @@ IFLINKS=$(sed -n 's/^iflink \([0-9][0-9]*\)$/\1/p' "$SCRATCH"/c?.txt)
 # --- someone else listens on the first pair's address: the run takes the next pair ----------
 BUSY="ptbz$$"
 BUSY=${BUSY:0:12}
+exec 9>/run/podtrace-test-busy.lock
+flock 9 # one test at a time holds 169.254.1.1:8080 (the it/ and it-slow/ runs of this test overlap)
 if ip link add "$BUSY" type veth peer name "${BUSY}p"; then
     ip addr add 169.254.1.1/32 dev "$BUSY" && ip link set "$BUSY" up
     python3 -c '
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("169.254.1.1", 8080)); s.listen(1); print("listening", flush=True); time.sleep(60)' > "$SCRATCH/busy.txt" 2>&1 &
+for _ in range(300):  # another test'"'"'s run may hold the first pair for a while
+    try: s.bind(("169.254.1.1", 8080)); break
+    except OSError: time.sleep(0.1)
+else: sys.exit("169.254.1.1:8080 stayed taken")
+s.listen(1); print("listening", flush=True); time.sleep(60)' > "$SCRATCH/busy.txt" 2>&1 &
     BUSY_PID=$!
-    for _ in $(seq 100); do grep -q listening "$SCRATCH/busy.txt" && break; sleep 0.05; done
+    for _ in $(seq 700); do grep -q listening "$SCRATCH/busy.txt" && break; sleep 0.05; done
+    check "another program listens on 169.254.1.1:8080" grep -q listening "$SCRATCH/busy.txt"
     run_pt run -q -- sh -c 'echo "proxy=$http_proxy"'
     want_rc 0 "a run starts although 169.254.1.1:8080 is taken by another program"
     want_re '^proxy=http://169\.254\.[0-9]+\.[0-9]+:8080$' "... with a proxy of its own"
@@ -302,6 +309,8 @@ s.bind(("169.254.1.1", 8080)); s.listen(1); print("listening", flush=True); time
 else
     soft_fail "cannot create a veth pair for the taken-address case"
 fi
+flock -u 9
+exec 9>&-
 
 # --- nothing left behind --------------------------------------------------------------------
 left=
