@@ -30,12 +30,13 @@ void pt_netplan_for_index(unsigned index, struct pt_netplan *ret);
 /*
  * Create the pair for the namespace of pid (its peer is created there directly, so nothing is
  * left in the host if we die half-way), address and bring up the host side. Takes the first
- * free index from first_index on. The kernel removes the pair when the worker's namespace dies, but in its own
- * time (netns clean-up is deferred work), so a normal exit also calls pt_veth_destroy.
+ * free index from first_index on. The kernel removes the pair when the worker's namespace
+ * dies (netns clean-up is deferred work: the pair is gone some ms after podtrace exits).
  */
 int pt_veth_create(pid_t ns_pid, unsigned first_index, struct pt_netplan *ret, char *err, size_t errsize);
 
-/* Delete the pair now (by the host side's ifindex); quiet if it is already gone. */
+/* Delete the pair now (by the host side's ifindex; quiet if it is already gone): for a pair
+ * given up while its namespace lives on (its proxy address turned out taken). */
 void pt_veth_destroy(const struct pt_netplan *plan);
 
 /* Inside the worker's namespace (init): address and bring up the worker side. */
