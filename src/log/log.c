@@ -16,18 +16,17 @@
 
 #include "handlers/call.h"
 #include "log/render.h"
+#include "log/seen.h"
 #include "log/summary.h"
 
 #define LINE_MAX_BYTES (3 * PATH_MAX + 1024)
-#define NOTICE_SLOTS 4096
 
 struct pt_log {
         int fd;
         bool own_fd;
         enum pt_log_format format;
         bool verbose, quiet;
-        pthread_mutex_t notice_lock;
-        uint64_t notice_seen[NOTICE_SLOTS]; /* hashes of (permission, value) already reported */
+        struct pt_seen notices; /* (permission, value) already reported */
         size_t notice_count;
         struct pt_summary *summary; /* --summary */
 };
@@ -41,7 +40,7 @@ int pt_log_open(const struct pt_log_config *cfg, struct pt_log **ret_log)
         log->format = cfg->format;
         log->verbose = cfg->verbose;
         log->quiet = cfg->quiet;
-        pthread_mutex_init(&log->notice_lock, NULL);
+        pt_seen_init(&log->notices);
         if (cfg->summary && !(log->summary = pt_summary_new())) {
                 free(log);
                 return -ENOMEM;
@@ -69,7 +68,7 @@ void pt_log_close(struct pt_log *log)
         if (log->own_fd)
                 close(log->fd);
         pt_summary_free(log->summary);
-        pthread_mutex_destroy(&log->notice_lock);
+        pt_seen_destroy(&log->notices);
         free(log);
 }
 
@@ -271,36 +270,6 @@ void pt_log_summary(struct pt_log *log)
         free(text);
 }
 
-static uint64_t hash_notice(enum pt_perm perm, const char *value)
-{
-        uint64_t h = 1469598103934665603ull ^ (uint64_t)perm;
-        for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-                h = (h ^ *p) * 1099511628211ull;
-        return h ? h : 1;
-}
-
-/* True the first time (perm, value) is seen; the set is bounded, past it notices repeat. */
-static bool notice_first(struct pt_log *log, enum pt_perm perm, const char *value)
-{
-        uint64_t h = hash_notice(perm, value);
-        bool first = true;
-        pthread_mutex_lock(&log->notice_lock);
-        size_t s = h % NOTICE_SLOTS;
-        for (size_t i = 0; i < 32; i++) {
-                size_t k = (s + i) % NOTICE_SLOTS;
-                if (log->notice_seen[k] == h) {
-                        first = false;
-                        break;
-                }
-                if (log->notice_seen[k] == 0) {
-                        log->notice_seen[k] = h;
-                        break;
-                }
-        }
-        pthread_mutex_unlock(&log->notice_lock);
-        return first;
-}
-
 /* A value as one shell word. */
 static void shell_word(struct pt_buf *b, const char *s)
 {
@@ -365,7 +334,7 @@ void pt_log_notice(struct pt_log *log, const struct pt_decision *d, const char *
                    const char *fix)
 {
         char line[LINE_MAX_BYTES];
-        if (!log || log->quiet || !notice_first(log, d->perm, value))
+        if (!log || log->quiet || !pt_seen_first(&log->notices, d->perm, value))
                 return;
         int n = snprintf(line, sizeof(line), "podtrace: ");
         n += pt_log_denial_text(d, value, who, fix, line + n, sizeof(line) - (size_t)n - 1);

@@ -40,11 +40,11 @@
 #include "handlers/call.h"
 #include "log/log.h"
 #include "log/render.h"
+#include "log/seen.h"
 #include "supervisor/stack.h"
 #include "supervisor/target.h"
 
 #define MAX_STOPPING 256
-#define SEEN_SLOTS 4096
 #define KICK_FIRST_NS (1000 * 1000)      /* 1 ms */
 #define KICK_MAX_NS (64 * 1000 * 1000)   /* 64 ms */
 #define INTERRUPT_TIMEOUT_S 1
@@ -80,8 +80,7 @@ struct pt_backtrace {
         size_t nstopping;
 
         /* (permission, value) pairs whose notice already had its backtrace */
-        pthread_mutex_t seen_lock;
-        uint64_t seen[SEEN_SLOTS];
+        struct pt_seen seen; /* (permission, value) whose stack was printed with its notice */
 };
 
 int pt_backtrace_new(const struct pt_backtrace_config *cfg, struct pt_backtrace **ret)
@@ -93,7 +92,7 @@ int pt_backtrace_new(const struct pt_backtrace_config *cfg, struct pt_backtrace 
         atomic_init(&bt->enabled, true);
         bt->signo = SIGRTMIN + 4;
         pthread_mutex_init(&bt->lock, NULL);
-        pthread_mutex_init(&bt->seen_lock, NULL);
+        pt_seen_init(&bt->seen);
         pthread_condattr_t ca;
         pthread_condattr_init(&ca);
         pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -108,7 +107,7 @@ void pt_backtrace_free(struct pt_backtrace *bt)
         if (!bt)
                 return;
         pthread_mutex_destroy(&bt->lock);
-        pthread_mutex_destroy(&bt->seen_lock);
+        pt_seen_destroy(&bt->seen);
         pthread_cond_destroy(&bt->cond);
         free(bt);
 }
@@ -296,29 +295,6 @@ void pt_backtrace_tracer_done(struct pt_backtrace *bt)
 
 /* ---- notify threads ----------------------------------------------------------------- */
 
-static bool notice_first(struct pt_backtrace *bt, enum pt_perm perm, const char *value)
-{
-        uint64_t h = 1469598103934665603ull ^ (uint64_t)perm;
-        for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-                h = (h ^ *p) * 1099511628211ull;
-        h = h ? h : 1;
-        bool first = true;
-        pthread_mutex_lock(&bt->seen_lock);
-        for (size_t i = 0; i < 32; i++) {
-                size_t k = (h + i) % SEEN_SLOTS;
-                if (bt->seen[k] == h) {
-                        first = false;
-                        break;
-                }
-                if (bt->seen[k] == 0) {
-                        bt->seen[k] = h;
-                        break;
-                }
-        }
-        pthread_mutex_unlock(&bt->seen_lock);
-        return first;
-}
-
 static struct timespec after_ns(long ns)
 {
         struct timespec t;
@@ -355,7 +331,7 @@ struct pt_bt_request *pt_backtrace_begin(struct pt_backtrace *bt, const struct p
                 return NULL;
         bool to_log = pt_log_wants_calls(bt->cfg.log);
         bool to_stderr = !bt->cfg.quiet && !c->no_notice && !(to_log && bt->cfg.log_on_stderr) &&
-                         notice_first(bt, c->dec.perm, c->value);
+                         pt_seen_first(&bt->seen, c->dec.perm, c->value);
         if (!to_log && !to_stderr)
                 return NULL;
 
