@@ -301,9 +301,8 @@ int pt_proxy_start(const struct pt_proxy_config *cfg, struct pt_proxy **ret, cha
                                                LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC, 128,
                                                (struct sockaddr *)&sin, sizeof(sin));
         if (!px->listener) {
-                r = errno == EADDRINUSE ? -EADDRINUSE : -EIO;
-                snprintf(err, errsize, "cannot listen on %s:%u: %s", inet_ntoa(cfg->listen_addr), cfg->port,
-                         strerror(errno));
+                r = errno > 0 ? -errno : -EIO; /* the caller says strerror(-r) after err */
+                snprintf(err, errsize, "cannot listen on %s:%u", inet_ntoa(cfg->listen_addr), cfg->port);
                 goto fail;
         }
         if (pipe2(px->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
