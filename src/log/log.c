@@ -376,6 +376,12 @@ void pt_log_line(struct pt_log *log, const char *text)
 }
 
 /* --backtrace (supervisor/backtrace.c): lines formatted by the caller, in one write. */
+void pt_log_stderr(struct pt_log *log, const char *text, size_t len)
+{
+        (void)log;
+        write_all(STDERR_FILENO, text, len);
+}
+
 void pt_log_raw(struct pt_log *log, const char *text)
 {
         if (pt_log_wants_calls(log))

@@ -52,6 +52,8 @@ int pt_log_denial_text(const struct pt_decision *d, const char *value, const cha
                        char *buf, size_t size);
 /* One preformatted line in the -v log (JSON: {"syscall":"proxy","message":...}). */
 void pt_log_line(struct pt_log *log, const char *text);
+/* Text as it is (whole lines) on stderr, where the notices go: --backtrace's stack after one. */
+void pt_log_stderr(struct pt_log *log, const char *text, size_t len);
 /* Text as it is (one or more lines, no final newline) in the -v log: --backtrace's stacks. */
 void pt_log_raw(struct pt_log *log, const char *text);
 /* A proxy request in the -v log (text or JSON, with its decision) and in the summary. */

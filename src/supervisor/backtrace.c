@@ -512,20 +512,6 @@ static char *json_line(const struct pt_call *c, const struct pt_bt_request *r)
         return line;
 }
 
-static void write_all(int fd, const char *p, size_t n)
-{
-        while (n > 0) {
-                ssize_t w = write(fd, p, n);
-                if (w < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return;
-                }
-                p += w;
-                n -= (size_t)w;
-        }
-}
-
 void pt_backtrace_finish(struct pt_backtrace *bt, const struct pt_call *c, struct pt_bt_request *r)
 {
         pthread_mutex_lock(&bt->lock);
@@ -547,7 +533,7 @@ void pt_backtrace_finish(struct pt_backtrace *bt, const struct pt_call *c, struc
                 struct pt_buf b = { text, 0, size };
                 text[0] = '\0';
                 text_block(&b, "podtrace: ", c, r);
-                write_all(STDERR_FILENO, text, b.len);
+                pt_log_stderr(bt->cfg.log, text, b.len);
         }
         if (text && r->to_log && !bt->cfg.json) {
                 char prefix[32];
