@@ -52,11 +52,13 @@ bool pt_proxy_is_self(const struct pt_proxy_config *cfg, const struct sockaddr *
 /*
  * Addresses a name may not resolve to unless an address rule names them: loopback,
  * link-local (169.254/16, the cloud metadata service, the proxy itself), private and
- * unique-local ranges, unspecified, multicast, CGNAT, IPv4-mapped forms of those.
+ * unique-local ranges, unspecified, multicast, CGNAT, the local machine (below), IPv4-mapped
+ * forms of those.
  */
 bool pt_addr_is_internal(const struct sockaddr *sa);
-/* Loopback and link-local: the supervisor's own machine; even bare --allow-net needs an
- * explicit address rule for them. */
+/* The supervisor's own machine: loopback, link-local, and every address of the host's
+ * interfaces as of now (host_addrs.h; all of them when that set cannot be read). Even bare
+ * --allow-net needs an explicit address rule for them. */
 bool pt_addr_is_local_machine(const struct sockaddr *sa);
 
 /*

@@ -7,10 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proxy/host_addrs.h"
+
 int pt_run_net_up(pid_t init_pid, const struct pt_policy *p, struct pt_log *log, const struct pt_options *o,
                   struct pt_late_config *late, struct pt_run_net *ret, char *err, size_t errsize)
 {
         memset(ret, 0, sizeof(*ret));
+        /* The host's own addresses are read through sockets opened here, in the host's network
+         * namespace, before notify threads join the worker's. A failure is logged, and every
+         * address then counts as the host's (fail closed): the run goes on. */
+        pt_host_addrs_open(log);
         unsigned first = 0;
         for (int attempt = 0;; attempt++) {
                 int r = pt_veth_create(init_pid, first, &ret->plan, err, errsize);
