@@ -15,6 +15,7 @@
 #include "run/ipc.h"
 #include "run/program.h"
 #include "run/run.h"
+#include "run/worker_user.h"
 
 extern char **environ;
 
@@ -50,6 +51,16 @@ static int add_program_sources(const struct pt_options *o, const struct pt_conte
         if (r == 0)
                 r = pt_exec_rules_build(p, ctx, prog->exec_path, exec, err);
         return r;
+}
+
+/* An allowed name not on PATH allows nothing (never an exec by that name alone): say so. */
+static void warn_unresolved_run(const struct pt_policy *p)
+{
+        const struct pt_rules *allow = &p->allow[PT_PERM_RUN];
+        for (size_t i = 0; i < allow->n; i++)
+                if (!allow->v[i].resolved)
+                        fprintf(stderr, "podtrace: warning: %s=%s: not found on PATH, so it allows nothing\n",
+                                allow->v[i].source, allow->v[i].text);
 }
 
 static const char *learn_file(const struct pt_options *o)
@@ -121,9 +132,30 @@ int main(int argc, char **argv)
                 goto out;
         }
 
+        struct pt_identity wid;
+        const char *wid_why;
+        if (pt_worker_user_choose(&o, &wid, &wid_why, &err) < 0) {
+                code = usage_error(&err);
+                goto out;
+        }
+        /* What to run is found as the worker would find it (execvp skips what it cannot
+         * reach): a python3 shim in root's private home is passed over for one it can run. */
         int exit_code;
-        if (pt_program_resolve(&o, &ctx, &prog, &exit_code, &err) < 0) {
-                fprintf(stderr, "podtrace: %s\n", err.msg);
+        struct pt_identity_saved saved;
+        int fs_err = pt_identity_fs_enter(&wid, &saved);
+        if (fs_err < 0) {
+                fprintf(stderr, "podtrace: cannot act as uid %u: %s\n", (unsigned)wid.uid, strerror(-fs_err));
+                code = 125;
+                goto out;
+        }
+        int pr = pt_program_resolve(&o, &ctx, &prog, &exit_code, &err);
+        pt_identity_fs_leave(&saved);
+        if (pr < 0) {
+                fprintf(stderr, "podtrace: %s", err.msg);
+                if (exit_code != 2 && wid.uid != 0)
+                        fprintf(stderr, " (looked up as uid %u:%u, the worker's identity: %s; see --user)",
+                                (unsigned)wid.uid, (unsigned)wid.gid, wid_why);
+                fputc('\n', stderr);
                 code = exit_code;
                 goto out;
         }
@@ -137,6 +169,8 @@ int main(int argc, char **argv)
                 code = usage_error(&err);
                 goto out;
         }
+        if (!o.quiet && o.cmd == PT_CMD_RUN)
+                warn_unresolved_run(&policy);
         if (learner)
                 exec.allow_all = true; /* decided (and learned) at execve; nothing to kill at exec */
         if (o.cmd == PT_CMD_POLICY_SHOW) {
@@ -159,7 +193,7 @@ int main(int argc, char **argv)
                 pt_log_message(log, "%s", err.msg);
                 code = r == -EINVAL || r == -EEXIST ? 2 : 125;
         } else {
-                code = pt_run(&o, &policy, &prog, &exec, &ipc, log);
+                code = pt_run(&o, &policy, &prog, &exec, &wid, &ipc, log);
                 pt_log_summary(log);
         }
         if (learner) {

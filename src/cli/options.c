@@ -42,6 +42,7 @@ const char pt_usage_text[] =
         "\n"
         "Other:\n"
         "      --python=PATH           interpreter for SCRIPT.py (default: python3 on PATH)\n"
+        "      --user=UID[:GID]        the worker's identity (default: the sudo caller, else 65534)\n"
         "      --resolve=HOST:ADDR     the proxy resolves HOST to ADDR (like curl's --resolve)\n"
         "      --no-dns                the proxy sends no DNS query: only --resolve and literal addresses\n"
         "      --no-landlock           emulate every file access (no kernel fast path)\n"
@@ -90,6 +91,34 @@ static int push_flag(struct pt_options *o, const struct perm_opt *po, const char
 }
 
 /* Options that take a value: "--name=value" or "--name value". */
+/* A numeric id below 2^32-1 ((uid_t)-1 means "unchanged" to the kernel). */
+static bool parse_id(const char *s, size_t n, unsigned *ret)
+{
+        unsigned long long v = 0;
+        if (n == 0 || n > 10)
+                return false;
+        for (size_t k = 0; k < n; k++) {
+                if (s[k] < '0' || s[k] > '9')
+                        return false;
+                v = v * 10 + (unsigned)(s[k] - '0');
+        }
+        if (v >= 0xffffffffull)
+                return false;
+        *ret = (unsigned)v;
+        return true;
+}
+
+static int parse_user(const char *val, struct pt_options *o, struct pt_error *err)
+{
+        const char *colon = strchr(val, ':');
+        size_t n = colon ? (size_t)(colon - val) : strlen(val);
+        if (!parse_id(val, n, &o->user_uid) || (colon && !parse_id(colon + 1, strlen(colon + 1), &o->user_gid)))
+                return pt_error_set(err, -EINVAL, "--user=%s: expected UID or UID:GID (numbers)", val);
+        o->user_set = true;
+        o->user_gid_set = colon != NULL;
+        return 0;
+}
+
 static int take_value(int argc, char **argv, int *i, const char *name, const char *eq, const char **ret,
                       struct pt_error *err)
 {
@@ -194,6 +223,12 @@ static int parse_long(int argc, char **argv, int *i, struct pt_options *o, struc
                 return take_value(argc, argv, i, "python", eq, &o->python, err);
         if (IS("ipc"))
                 return take_value(argc, argv, i, "ipc", eq, &o->ipc, err);
+        if (IS("user")) {
+                int r = take_value(argc, argv, i, "user", eq, &val, err);
+                if (r < 0)
+                        return r;
+                return parse_user(val, o, err);
+        }
 #undef IS
         return pt_error_set(err, -EINVAL, "unknown option \"%s\" (see podtrace --help)", argv[*i]);
 }

@@ -40,6 +40,9 @@ struct pt_options {
         enum pt_log_format log_format;
         const char *log_file;
         const char *python;
+        bool user_set;       /* --user=UID[:GID] */
+        bool user_gid_set;
+        unsigned user_uid, user_gid;
         const char *ipc;
         bool learn;
         const char *learn_file;

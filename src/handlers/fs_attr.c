@@ -85,7 +85,7 @@ void pt_handle_chmod(struct pt_call *c)
         if (r == 0 && t.obj < 0)
                 r = -ENOENT;
         if (r == 0)
-                r = chmod_obj(&t, mode);
+                r = chmod_obj(&t, pt_fs_no_setid(mode));
         finish(c, &t, r);
 }
 

@@ -2,6 +2,8 @@
 /* What the file handlers share: the resolve-validate-decide step and small acting helpers. */
 #pragma once
 
+#include <sys/stat.h>
+
 #include "handlers/call.h"
 #include "handlers/fs_resolve.h"
 
@@ -24,11 +26,27 @@ static inline int pt_arg_fd(const struct pt_call *c, int i)
         return (int)c->req->data.args[i];
 }
 
+/*
+ * No call from the sandbox leaves a set-user-ID or set-group-ID file or a setgid directory
+ * behind: run later by someone else, such a file would run with the worker's identity (or,
+ * with --user=0, root's). Every mode the worker gives (chmod family, O_CREAT and O_TMPFILE,
+ * mknod, mkdir) goes through this; the sticky bit and the permission bits stay.
+ */
+static inline mode_t pt_fs_no_setid(uint64_t mode)
+{
+        return (mode_t)mode & (mode_t) ~(S_ISUID | S_ISGID);
+}
+static inline bool pt_fs_mode_has_setid(uint64_t mode)
+{
+        return (mode & (S_ISUID | S_ISGID)) != 0;
+}
+
 /* Run `op` with the worker's umask on this thread (threads unshared CLONE_FS at start). */
 int pt_fs_with_umask(struct pt_call *c, mode_t *ret_old);
 void pt_fs_restore_umask(mode_t old);
 
-/* Copy len bytes to the worker at addr (the call was validated by pt_fs_prepare). */
+/* Copy len bytes to the worker at addr. Every write to worker memory goes through here: it
+ * checks SECCOMP_IOCTL_NOTIF_ID_VALID right before writing (-ENOENT once the call is gone). */
 int pt_fs_copy_out(struct pt_call *c, uint64_t addr, const void *buf, size_t len);
 
 /*

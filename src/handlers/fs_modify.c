@@ -17,6 +17,21 @@
 #include "handlers/fs_common.h"
 #include "handlers/fs_handlers.h"
 
+/* A directory made inside a setgid directory inherits the bit from the kernel: take it off,
+ * so nothing the sandbox creates is a setgid directory (the new directory is the worker's,
+ * and this thread acts as the worker). */
+static void clear_inherited_setgid(int parent, const char *name)
+{
+        /* pinned first: a name swapped for a symlink must not redirect the chmod */
+        _cleanup_close_ int fd = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0 || !(st.st_mode & S_ISGID))
+                return;
+        char path[32];
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        (void)chmod(path, st.st_mode & 07777 & (mode_t)~S_ISGID);
+}
+
 void pt_handle_create(struct pt_call *c)
 {
         const __u64 *a = c->req->data.args;
@@ -51,15 +66,17 @@ void pt_handle_create(struct pt_call *c)
                 case PT_MK_MKDIRAT:
                         r = pt_fs_with_umask(c, &old);
                         if (r == 0) {
-                                r = mkdirat(t.parent, t.last, (mode_t)a[patharg + 1]) < 0 ? -errno : 0;
+                                r = mkdirat(t.parent, t.last, pt_fs_no_setid(a[patharg + 1])) < 0 ? -errno : 0;
                                 pt_fs_restore_umask(old);
+                                if (r == 0)
+                                        clear_inherited_setgid(t.parent, t.last);
                         }
                         break;
                 case PT_MK_MKNOD:
                 case PT_MK_MKNODAT:
                         r = pt_fs_with_umask(c, &old);
                         if (r == 0) {
-                                r = mknodat(t.parent, t.last, (mode_t)a[patharg + 1], (dev_t)a[patharg + 2]) < 0
+                                r = mknodat(t.parent, t.last, pt_fs_no_setid(a[patharg + 1]), (dev_t)a[patharg + 2]) < 0
                                             ? -errno
                                             : 0;
                                 pt_fs_restore_umask(old);

@@ -52,10 +52,12 @@ static unsigned open_needs(uint64_t flags)
  * in the policy's clean subtrees (sandbox/landlock.c). Creating needs MAKE_REG on the parent
  * directory, which Landlock grants only strictly inside a subtree.
  */
-static bool can_continue(const struct pt_call *c, const struct pt_fs_target *t, uint64_t flags)
+static bool can_continue(const struct pt_call *c, const struct pt_fs_target *t, uint64_t flags, uint64_t mode)
 {
         if (c->row->variant == PT_OPEN_AT2)
                 return false; /* openat2's flags live in worker memory */
+        if ((flags & (O_CREAT | TMPFILE_BIT)) && pt_fs_mode_has_setid(mode))
+                return false; /* the kernel would create it with the bits: emulate, without them */
         if (pt_log_wants_calls(c->sv->log))
                 return false; /* a logged open shows its result: emulate it */
         if (flags & (O_PATH | TMPFILE_BIT))
@@ -99,7 +101,7 @@ static int do_open(struct pt_call *c, struct pt_fs_target *t, uint64_t flags, ui
         if (t->parent >= 0 && !(flags & O_PATH)) {
                 struct open_how how = {
                         .flags = f,
-                        .mode = (flags & (O_CREAT | TMPFILE_BIT)) ? mode : 0,
+                        .mode = (flags & (O_CREAT | TMPFILE_BIT)) ? pt_fs_no_setid(mode) : 0,
                         .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS,
                 };
                 mode_t old = 0;
@@ -208,7 +210,7 @@ void pt_handle_open(struct pt_call *c)
                 pt_reply_error(c, -r);
                 return;
         }
-        if (can_continue(c, &t, flags)) {
+        if (can_continue(c, &t, flags, mode)) {
                 pt_fs_target_release(&t);
                 pt_reply_continue(c);
                 return;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* env rules (NAME or PREFIX_*) and run rules (a name found on PATH at start-up, or a path). */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,7 @@ int pt_find_on_path(const struct pt_context *ctx, const char *name, char **ret_p
                 }
                 struct stat st;
                 /* execvp skips a directory of that name (execve fails with EACCES) and goes on. */
-                if (access(cand, X_OK) == 0 && stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+                if (faccessat(AT_FDCWD, cand, X_OK, AT_EACCESS) == 0 && stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
                         char *canon = NULL;
                         int r = pt_path_canonicalize(ctx, cand, &canon);
                         if (r < 0)
@@ -94,13 +95,16 @@ int pt_run_rule_parse(const struct pt_context *ctx, const char *value, struct pt
         r = pt_find_on_path(ctx, value, &rule->resolved);
         if (r == -ENOMEM)
                 return r;
-        /* A name not on PATH stays a name: it can only match an exec by that name. */
+        /* A name not on PATH stays a name: as a deny rule it matches an exec by that name;
+         * as an allow rule it matches nothing (a file the worker writes under that name must
+         * not become runnable). */
         return 0;
 }
 
 struct run_query {
         const char *path;
         const char *name;
+        const struct pt_rules *deny;
 };
 
 static bool run_covers(const struct pt_rule *rule, const void *query)
@@ -108,12 +112,14 @@ static bool run_covers(const struct pt_rule *rule, const void *query)
         const struct run_query *q = query;
         if (rule->resolved)
                 return q->path && strcmp(q->path, rule->resolved) == 0;
-        return q->name && strcmp(q->name, rule->text) == 0;
+        /* By name alone only on the deny side: failing closed is the only safe direction. */
+        bool is_deny = rule >= q->deny->v && rule < q->deny->v + q->deny->n;
+        return is_deny && q->name && strcmp(q->name, rule->text) == 0;
 }
 
 void pt_decide_run(const struct pt_policy *p, const char *path, const char *name, struct pt_decision *ret)
 {
-        struct run_query q = { path, name };
+        struct run_query q = { path, name, &p->deny[PT_PERM_RUN] };
         pt_decide(p, PT_PERM_RUN, run_covers, &q, ret);
         pt_learn_default(p, PT_PERM_RUN, path ? path : name, ret);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Resolving what `podtrace run` runs, with env(1)'s exit statuses for failures. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ int pt_program_resolve(const struct pt_options *o, const struct pt_context *ctx,
                         pt_error_set(err, r, "%s: cannot resolve script path", o->argv[0]);
                         goto fail;
                 }
-                if (access(prog.script, R_OK) < 0) {
+                if (faccessat(AT_FDCWD, prog.script, R_OK, AT_EACCESS) < 0) {
                         *ret_exit = errno == ENOENT ? 127 : 126;
                         pt_error_set(err, -errno, "%s: %s", o->argv[0], strerror(errno));
                         goto fail;
@@ -97,7 +98,7 @@ int pt_program_resolve(const struct pt_options *o, const struct pt_context *ctx,
                                      strchr(name, '/') ? "" : " on PATH");
                         goto fail;
                 }
-                if (S_ISDIR(st.st_mode) || access(prog.exec_path, X_OK) < 0) {
+                if (S_ISDIR(st.st_mode) || faccessat(AT_FDCWD, prog.exec_path, X_OK, AT_EACCESS) < 0) {
                         *ret_exit = 126;
                         pt_error_set(err, -EACCES, "%s: not executable", prog.exec_path);
                         goto fail;

@@ -120,10 +120,12 @@ int pt_python_resolve(const char *requested, const struct pt_context *ctx, struc
         struct pt_python py = { 0 };
         int r = find_program(ctx, name, &found);
 
+        if (r == -EACCES)
+                return pt_error_set(err, -EACCES, "%s: not executable (%s)", name, strerror(-r));
         if (r < 0)
                 return pt_error_set(err, -ENOENT, "%s: Python interpreter not found%s", name,
                                     requested ? "" : " on PATH (use --python=PATH)");
-        if (access(found, X_OK) < 0)
+        if (faccessat(AT_FDCWD, found, X_OK, AT_EACCESS) < 0)
                 return pt_error_set(err, -EACCES, "%s: not executable", found);
 
         if (is_elf(found) && version_from_name(found, py.version, sizeof(py.version))) {
@@ -146,6 +148,9 @@ int pt_python_resolve(const char *requested, const struct pt_context *ctx, struc
                 }
         } else {
                 r = query(found, &py);
+                /* the shim's answer must be runnable by the worker too (fs identity of main) */
+                if (r == 0 && faccessat(AT_FDCWD, py.exe, X_OK, AT_EACCESS) < 0)
+                        r = -errno;
                 if (r < 0) {
                         pt_python_free(&py);
                         return pt_error_set(err, -ENOEXEC, "%s: cannot ask it which interpreter it runs (%s)",
@@ -167,6 +172,42 @@ void pt_python_free(struct pt_python *py)
 static bool system_prefix(const char *p)
 {
         return strcmp(p, "/usr") == 0 || strcmp(p, "/usr/local") == 0 || strcmp(p, "/") == 0;
+}
+
+static int push_startup_probes(const struct pt_python *py, char ***vec, size_t *n)
+{
+        char dir[PATH_MAX], buf[PATH_MAX + 32];
+        snprintf(dir, sizeof(dir), "%s", py->exe);
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+                return 0;
+        *slash = '\0';
+        snprintf(buf, sizeof(buf), "%s/pyvenv.cfg", dir);
+        int r = pt_strv_push(vec, n, buf);
+        snprintf(buf, sizeof(buf), "%s/pybuilddir.txt", dir);
+        if (r == 0)
+                r = pt_strv_push(vec, n, buf);
+        snprintf(buf, sizeof(buf), "%s._pth", py->exe);
+        if (r == 0)
+                r = pt_strv_push(vec, n, buf);
+        slash = strrchr(dir, '/');
+        if (slash) {
+                *slash = '\0';
+                snprintf(buf, sizeof(buf), "%s/pyvenv.cfg", dir[0] ? dir : "");
+                if (r == 0)
+                        r = pt_strv_push(vec, n, buf);
+        }
+        unsigned maj = 0, min = 0;
+        if (sscanf(py->version, "%u.%u", &maj, &min) == 2) {
+                snprintf(buf, sizeof(buf), "%s/lib/python%u%u.zip", py->prefix, maj, min);
+                if (r == 0)
+                        r = pt_strv_push(vec, n, buf);
+        }
+        if (r == 0 && system_prefix(py->prefix)) {
+                snprintf(buf, sizeof(buf), "/etc/python%s", py->version);
+                r = pt_strv_push(vec, n, buf);
+        }
+        return r;
 }
 
 int pt_python_baseline(const struct pt_python *py, char ***vec, size_t *n)
@@ -192,6 +233,15 @@ int pt_python_baseline(const struct pt_python *py, char ***vec, size_t *n)
                 if (r == 0)
                         r = pt_strv_push(vec, n, buf);
         }
+        /*
+         * What the interpreter's start-up (getpath, site) always looks for, mostly absent:
+         * a venv's pyvenv.cfg beside the executable or one level up, the ._pth file,
+         * pybuilddir.txt, the zipped stdlib, and a distribution's /etc/pythonX.Y (Debian's
+         * sitecustomize.py). Allowed, they get the kernel's own answer (ENOENT), as natively,
+         * and no notice.
+         */
+        if (r == 0)
+                r = push_startup_probes(py, vec, n);
         /* the user site directory Python probes at start-up */
         const char *home = getenv("HOME");
         if (r == 0 && home && home[0] == '/') {

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -39,7 +40,8 @@
 
 #define EXIT_SETUP 125
 
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
+static const int forwarded[] = { SIGINT,  SIGTERM, SIGHUP,  SIGQUIT, SIGUSR1, SIGUSR2,
+                                 SIGALRM, SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT };
 
 /* EPERM in set-up is nearly always a missing capability, most often a container started
  * without --privileged: name what is missing from the effective set, so one line says what
@@ -124,34 +126,59 @@ static int exit_status(int status)
         return EXIT_SETUP;
 }
 
-/* Until the tracer is done: forward signals sent to podtrace itself to the worker. */
-static void supervise(struct pt_tracer *tr, int sigfd)
+/*
+ * The sandbox is a session of its own (init calls setsid), so a terminal's signals (^C, ^\,
+ * ^Z, a resize) reach only podtrace: they go on to the worker's process group, as the
+ * terminal would have sent them to the job natively. A signal sent to podtrace in person goes
+ * to the worker alone. ^Z stops the worker's job, then podtrace itself; the SIGCONT of `fg`
+ * wakes podtrace and is passed on.
+ */
+static void forward(pid_t worker, const struct signalfd_siginfo *si)
 {
-        struct pollfd pfd[2] = { { tr->done_efd, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
+        int sig = (int)si->ssi_signo;
+        bool from_tty = si->ssi_code == SI_KERNEL;
+        bool job_stop = sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+
+        if (from_tty || sig == SIGCONT) {
+                if (kill(-worker, job_stop ? SIGTSTP : sig) < 0)
+                        kill(worker, job_stop ? SIGTSTP : sig);
+        } else {
+                kill(worker, sig);
+        }
+        if (from_tty && job_stop)
+                raise(SIGSTOP);
+}
+
+/* Until the tracer is done: pass signals on to the worker; end the run on an escape. */
+static void supervise(struct pt_tracer *tr, int sigfd, int escape_efd, pid_t init_pid)
+{
+        struct pollfd pfd[3] = { { tr->done_efd, POLLIN, 0 }, { sigfd, POLLIN, 0 }, { escape_efd, POLLIN, 0 } };
         for (;;) {
-                if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+                if (poll(pfd, 3, -1) < 0 && errno != EINTR)
                         return;
                 if (pfd[0].revents)
                         return;
+                if (pfd[2].revents) {
+                        /* a notify thread met a thread the tracer does not know (notify.c) */
+                        kill(init_pid, SIGKILL);
+                        pfd[2].fd = -1;
+                }
                 if (pfd[1].revents) {
                         struct signalfd_siginfo si;
                         if (read(sigfd, &si, sizeof(si)) != sizeof(si))
-                                continue;
-                        /* A terminal's ^C already reached the whole process group, the
-                         * worker included: forward only what was sent to us in person. */
-                        if (si.ssi_code == SI_KERNEL)
                                 continue;
                         pthread_mutex_lock(&tr->lock);
                         pid_t w = tr->worker_done ? 0 : tr->worker_pid;
                         pthread_mutex_unlock(&tr->lock);
                         if (w > 0)
-                                kill(w, (int)si.ssi_signo);
+                                forward(w, &si);
                 }
         }
 }
 
 int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct pt_program *prog,
-           const struct pt_exec_rules *exec, struct pt_run_ipc *ipc, struct pt_log *log)
+           const struct pt_exec_rules *exec, const struct pt_identity *id, struct pt_run_ipc *ipc,
+           struct pt_log *log)
 {
         struct sock_fprog filter = { 0 };
         struct pt_landlock_plan plan;
@@ -169,6 +196,11 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
 
         for (int i = 0; i < PT_NS_COUNT; i++)
                 sv.nsfd[i] = -1;
+        sv.uid = id->uid;
+        sv.gid = id->gid;
+        sv.escape_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (sv.escape_efd < 0)
+                return setup_failed(log, "creating an eventfd", errno);
 
         r = pt_filter_build(&filter);
         if (r < 0)
@@ -206,6 +238,8 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
                 .late = late,
                 .filter = &filter,
                 .landlock = &plan,
+                .uid = id->uid,
+                .gid = id->gid,
                 .pass_fd = ipc->fd >= 0,
                 .pass_fd_from = ipc->fd,
                 .pass_fd_to = PT_IPC_WORKER_FD,
@@ -282,6 +316,7 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         sv.policy = p;
         sv.log = log;
         sv.worker_pid = worker;
+        sv.init_pid = sb.init_pid;
         sv.clean_read = m.val ? &clean_read : NULL;
         sv.clean_write = m.val ? &clean_write : NULL;
         sv.max_threads = 64;
@@ -322,7 +357,7 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         if (r == 0 && m.msg == PT_SYNC_EXEC_FAILED)
                 exec_err = m.err;
 
-        supervise(&tr, sigfd);
+        supervise(&tr, sigfd, sv.escape_efd, sb.init_pid);
         pt_tracer_join(&tr);
         tracing = false;
         spawned = false; /* reaped: its pid may belong to someone else now */

@@ -13,9 +13,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sandbox/identity.h"
 #include "sandbox/sandbox.h"
 
-int pt_caps_drop_all(void)
+int pt_caps_drop_all(const struct pt_identity *id)
 {
         /* Securebits need CAP_SETPCAP: set them while we still have it. EPERM when not root. */
         unsigned long bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
@@ -31,6 +32,13 @@ int pt_caps_drop_all(void)
         }
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return -errno;
+        /* The identity while CAP_SETUID/CAP_SETGID are still effective (the bounding set does
+         * not limit them; NO_SETUID_FIXUP keeps the kernel from clearing them half-way). */
+        if (id) {
+                int r = pt_identity_take_thread(id);
+                if (r < 0)
+                        return r;
+        }
         struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
         struct __user_cap_data_struct data[2];
         memset(data, 0, sizeof(data));

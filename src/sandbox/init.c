@@ -43,6 +43,11 @@ void pt_init_main(const struct pt_spawn_config *cfg, int sync_fd)
 
         /* The supervisor dying (even SIGKILLed) takes the namespace with it. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* A session of its own: nothing inside shares podtrace's process group or session, so
+         * kill(0, ...) or a signal to a process group reaches nothing outside, and the
+         * terminal is not the sandbox's controlling terminal (podtrace forwards ^C). */
+        if (setsid() < 0)
+                fail(sync_fd, PT_STEP_SESSION, errno);
         /* Nothing in the sandbox may inspect init through /proc/1. */
         prctl(PR_SET_DUMPABLE, 0);
 
@@ -82,7 +87,7 @@ void pt_init_main(const struct pt_spawn_config *cfg, int sync_fd)
         if (cfg->pass_fd)
                 close(cfg->pass_fd_from); /* the worker's alone: its death must close the description */
         wipe_environment();
-        pt_caps_drop_all();
+        pt_caps_drop_all(NULL);
 
         for (;;) {
                 int status;

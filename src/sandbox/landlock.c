@@ -29,6 +29,17 @@
 #define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14) /* ABI 3 */
 #endif
 
+/* ABI 6 (Linux 6.12); Debian 12's headers predate it. */
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+struct ruleset_attr_v6 {
+        uint64_t handled_access_fs;
+        uint64_t handled_access_net;
+        uint64_t scoped;
+};
+
 #define READ_RIGHTS (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 /* What a CONTINUE'd write open can need: writing, truncating, creating a regular file. */
 #define WRITE_RIGHTS (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_MAKE_REG)
@@ -96,10 +107,18 @@ static int plan_perm(const struct pt_policy *p, enum pt_perm perm, uint64_t acce
 int pt_landlock_plan(const struct pt_policy *p, bool enabled, struct pt_landlock_plan *ret)
 {
         memset(ret, 0, sizeof(*ret));
-        if (!enabled)
-                return 0;
         ret->abi = pt_landlock_abi();
         if (ret->abi <= 0)
+                return 0;
+        /*
+         * Scoping is not part of the fast path and stays on with --no-landlock: a signal sent
+         * from inside (kill, a process group, F_SETOWN) reaches only the worker's own
+         * processes, and an abstract socket only its own listeners. The own session and pid
+         * namespace already keep both inside; this holds even where those would not.
+         */
+        if (ret->abi >= 6)
+                ret->scoped = LANDLOCK_SCOPE_SIGNAL | LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
+        if (!enabled)
                 return 0;
         int r = 0;
         /* The kernel needs READ_FILE to exec a program. When any program may run (bare
@@ -126,8 +145,12 @@ void pt_landlock_plan_free(struct pt_landlock_plan *plan)
 
 int pt_landlock_apply(const struct pt_landlock_plan *plan, uint64_t *bitmap, size_t words)
 {
-        struct landlock_ruleset_attr attr = { .handled_access_fs = plan->handled };
-        int ruleset = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0);
+        struct ruleset_attr_v6 attr = { .handled_access_fs = plan->handled, .scoped = plan->scoped };
+        /* the fs-only size where scoping is absent: older kernels refuse unknown non-zero fields */
+        size_t size = plan->scoped ? sizeof(attr) : sizeof(attr.handled_access_fs);
+        if (!plan->handled && !plan->scoped)
+                return 0;
+        int ruleset = (int)syscall(__NR_landlock_create_ruleset, &attr, size, 0);
         if (ruleset < 0)
                 return -errno;
         for (size_t i = 0; i < plan->n && i < words * 64; i++) {

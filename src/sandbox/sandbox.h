@@ -20,8 +20,9 @@ struct pt_landlock_plan {
         char *paths[PT_LANDLOCK_MAX];
         uint64_t access[PT_LANDLOCK_MAX]; /* LANDLOCK_ACCESS_FS_* granted beneath paths[i] */
         size_t n;
-        int abi;          /* 0: Landlock unavailable or off */
-        uint64_t handled; /* the rights the ruleset restricts */
+        int abi;          /* 0: Landlock unavailable */
+        uint64_t handled; /* the rights the ruleset restricts (0: no fast path) */
+        uint64_t scoped;  /* LANDLOCK_SCOPE_* (ABI 6): signals and abstract sockets stay inside */
 };
 
 /*
@@ -45,6 +46,8 @@ struct pt_spawn_config {
         const struct pt_landlock_plan *landlock;
         const char *hostname;        /* the UTS namespace's name; NULL keeps the host's */
         struct pt_late_config *late;  /* shared with the children */
+        uid_t uid;                   /* the worker's identity (design 1.8) */
+        gid_t gid;
         bool pass_fd;                /* hand pass_fd_from to the worker as fd pass_fd_to (--ipc) */
         int pass_fd_from, pass_fd_to;
 };
@@ -65,7 +68,9 @@ void pt_worker_main(const struct pt_spawn_config *cfg, int sync_fd) __attribute_
 int pt_mounts_setup(void);
 int pt_dev_setup(void);
 int pt_loopback_up(void);
-int pt_caps_drop_all(void);
+/* Drop every capability for good; with id, take that identity on the way (worker). */
+struct pt_identity;
+int pt_caps_drop_all(const struct pt_identity *id);
 /* Apply the plan in the calling process; fills the bitmap of rules actually added. */
 int pt_landlock_apply(const struct pt_landlock_plan *plan, uint64_t *bitmap, size_t words);
 int pt_landlock_abi(void);

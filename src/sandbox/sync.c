@@ -64,6 +64,10 @@ const char *pt_setup_step_name(int step)
                 return "configuring veth in the sandbox";
         case PT_STEP_FDS:
                 return "handing the --ipc channel to the worker";
+        case PT_STEP_SESSION:
+                return "making the sandbox's session";
+        case PT_STEP_IDENTITY:
+                return "taking the worker's identity";
         default:
                 return "setting up the sandbox";
         }

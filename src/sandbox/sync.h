@@ -40,6 +40,8 @@ enum pt_setup_step {
         PT_STEP_SYNC,
         PT_STEP_NET,
         PT_STEP_FDS,
+        PT_STEP_SESSION,
+        PT_STEP_IDENTITY,
 };
 
 #define PT_SYNC_BITMAP_WORDS 4 /* Landlock rules reported: up to 256 */

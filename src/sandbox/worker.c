@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sandbox/identity.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sync.h"
 #include "seccomp/filter.h"
@@ -34,9 +35,10 @@ void pt_worker_main(const struct pt_spawn_config *cfg, int sync_fd)
         int r;
 
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        /* init is not dumpable (nothing may inspect it); the worker must be, or the
-         * supervisor's capability-less threads could not read its memory or /proc. */
-        prctl(PR_SET_DUMPABLE, 1);
+        /* Its own process group in init's session: a terminal's signals, which podtrace
+         * forwards, reach the worker's job as they would natively, and kill(0, ...) from
+         * inside reaches only that job. */
+        setpgid(0, 0);
         /* Signals init blocked or ignored must not leak into the worker. */
         sigset_t none;
         sigemptyset(&none);
@@ -66,9 +68,14 @@ void pt_worker_main(const struct pt_spawn_config *cfg, int sync_fd)
                                 close(fd);
         }
 
-        r = pt_caps_drop_all();
+        struct pt_identity id = { cfg->uid, cfg->gid };
+        r = pt_caps_drop_all(&id);
         if (r < 0)
-                fail(sync_fd, PT_STEP_CAPS, -r);
+                fail(sync_fd, PT_STEP_IDENTITY, -r);
+        /* init is not dumpable (nothing may inspect it); the worker must be, or the
+         * supervisor's threads, acting as the same identity, could not read its memory or
+         * /proc. After the identity: a credential change resets the flag. */
+        prctl(PR_SET_DUMPABLE, 1);
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 fail(sync_fd, PT_STEP_NO_NEW_PRIVS, errno);
 
@@ -78,7 +85,7 @@ void pt_worker_main(const struct pt_spawn_config *cfg, int sync_fd)
                 r = pt_landlock_apply(cfg->landlock, m.bitmap, PT_SYNC_BITMAP_WORDS);
                 if (r < 0)
                         fail(sync_fd, PT_STEP_LANDLOCK, -r);
-                m.val = 1;
+                m.val = cfg->landlock->handled != 0; /* 0: scoping only, no fast path */
         }
         if (pt_sync_send_msg(sync_fd, &m) < 0)
                 _exit(125);

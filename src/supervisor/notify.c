@@ -8,9 +8,10 @@
  * blocking emulation: a FIFO open, a slow filesystem), it adds a thread, up to a cap. A
  * thread that finishes while another is already idle leaves, so the pool shrinks back.
  *
- * Each thread acts for the worker: it unshares its fs context (umask, cwd) and drops every
- * capability, so its emulated opens get exactly the worker's DAC answer and never the
- * supervisor's CAP_DAC_OVERRIDE.
+ * Each thread acts for the worker: it unshares its fs context (umask, cwd), takes the worker's
+ * identity and drops every capability, so its emulated opens get exactly the worker's DAC
+ * answer and never the supervisor's CAP_DAC_OVERRIDE. (It can therefore not signal init: an
+ * escape is reported to the main thread through escape_efd.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,7 @@
 
 #include "handlers/call.h"
 #include "log/log.h"
+#include "sandbox/identity.h"
 #include "seccomp/nr.h"
 #include "supervisor/backtrace.h"
 #include "supervisor/supervisor.h"
@@ -46,6 +48,15 @@ static int drop_thread_privileges(const struct pt_supervisor *sv)
         for (int i = 0; i < PT_NS_COUNT; i++)
                 if (sv->nsfd[i] >= 0 && setns(sv->nsfd[i], 0) < 0)
                         return -errno;
+        /*
+         * Then the worker's identity (design 1.8), so emulated calls get its DAC answers and
+         * files it creates are its own; the same real uid also lets this thread read its
+         * memory (process_vm_readv) and take its fds (pidfd_getfd) without CAP_SYS_PTRACE.
+         */
+        struct pt_identity id = { sv->uid, sv->gid };
+        int r = pt_identity_take_thread(&id);
+        if (r < 0)
+                return r;
         struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
         struct __user_cap_data_struct data[2];
         memset(data, 0, sizeof(data));
@@ -171,6 +182,21 @@ static void handle_one(struct pt_supervisor *sv, struct pt_call *c, struct secco
                 /* The filter notifies only table rows: anything else is refused. */
                 pt_reply_error(c, ENOSYS);
                 send_reply(sv, c, resp);
+                return;
+        }
+        if (!pt_target_known(req->pid)) {
+                /* Every thread of the sandbox is traced from its first instruction (CLONE_UNTRACED
+                 * is refused by the filter); one that is not escaped the exec check: end the run. */
+                pt_reply_error(c, EPERM);
+                send_reply(sv, c, resp);
+                if (!atomic_exchange(&sv->escaped, true)) {
+                        uint64_t one = 1;
+                        if (write(sv->escape_efd, &one, sizeof(one)) < 0) {
+                                /* cannot fail: an eventfd far below its maximum */
+                        }
+                        pt_log_message(sv->log, "thread %d made a %s call without being traced; the run is ended",
+                                       req->pid, c->row->name);
+                }
                 return;
         }
         if (pt_target_nsids(req->pid, &c->ids) < 0) {

@@ -38,6 +38,11 @@ struct pt_supervisor {
         struct seccomp_notif_sizes sizes;
         bool sync_wakeup;        /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is on */
         pid_t worker_pid;        /* host pid of the worker (the init's child) */
+        pid_t init_pid;          /* host pid of the sandbox's init: killing it ends the run */
+        atomic_bool escaped;     /* a thread the tracer does not know made a notified call */
+        int escape_efd;          /* written then: the main thread (still root) kills init */
+        uid_t uid;               /* the worker's identity: notify threads act as it */
+        gid_t gid;
         struct pt_proxy *proxy;  /* relays the worker's allowed direct TCP connections */
         const struct pt_proxy_config *proxy_cfg;
         const struct pt_netplan *net_plan;

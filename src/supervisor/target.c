@@ -175,8 +175,26 @@ int pt_target_nsids(pid_t tid, struct pt_nsids *ret)
         return nsids_read(tid, ret);
 }
 
+/*
+ * Every thread the tracer knows, one bit per host tid (PID_MAX_LIMIT bits: 512 KiB of address
+ * space, touched only where tids are). Set before a new thread runs, cleared once it is reaped
+ * (a tid is not reused before that), so a notification from a tid whose bit is clear comes from
+ * a thread that escaped tracing.
+ */
+#define KNOWN_TIDS (4u << 20)
+static _Atomic uint64_t known[KNOWN_TIDS / 64];
+
+bool pt_target_known(pid_t tid)
+{
+        if (tid <= 0 || (unsigned)tid >= KNOWN_TIDS)
+                return false;
+        return atomic_load_explicit(&known[(unsigned)tid / 64], memory_order_acquire) >> ((unsigned)tid % 64) & 1;
+}
+
 int pt_target_track(pid_t tid)
 {
+        if (tid > 0 && (unsigned)tid < KNOWN_TIDS)
+                atomic_fetch_or_explicit(&known[(unsigned)tid / 64], 1ull << ((unsigned)tid % 64), memory_order_release);
         struct pt_nsids ids;
         int r = nsids_read(tid, &ids);
         if (r < 0)
@@ -197,6 +215,9 @@ int pt_target_track(pid_t tid)
 
 void pt_target_forget(pid_t tid)
 {
+        if (tid > 0 && (unsigned)tid < KNOWN_TIDS)
+                atomic_fetch_and_explicit(&known[(unsigned)tid / 64], ~(1ull << ((unsigned)tid % 64)),
+                                          memory_order_release);
         size_t s = slot_of(tid);
         for (size_t i = 0; i < NSCACHE_PROBES; i++) {
                 size_t k = (s + i) % NSCACHE_SLOTS;

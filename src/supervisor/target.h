@@ -36,6 +36,8 @@ int pt_target_nsids(pid_t tid, struct pt_nsids *ret);
 /* Tracer thread only: cache a new thread's ids before it runs; drop them once it is reaped. */
 int pt_target_track(pid_t tid);
 void pt_target_forget(pid_t tid);
+/* Is tid a thread the tracer tracks (seen before it ran, not yet reaped)? */
+bool pt_target_known(pid_t tid);
 
 /* Our own copy of the thread's fd (pidfd_getfd: the same open file description). */
 int pt_target_take_fd(pid_t tid, int fd);

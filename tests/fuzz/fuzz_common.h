@@ -106,7 +106,13 @@ static inline void fuzz_check_decides_self(const struct pt_policy *p, enum pt_pe
                 pt_decide_env(p, r->text, &d);
                 break;
         case PT_PERM_RUN:
-                pt_decide_run(p, r->resolved, r->resolved ? NULL : r->text, &d);
+                if (!r->resolved) {
+                        /* a name not on PATH allows nothing, not even an exec by that name */
+                        pt_decide_run(p, NULL, r->text, &d);
+                        FUZZ_CHECK(!d.allow || p->allow[perm].all, "\"%s\" (not on PATH) allowed by name", r->text);
+                        return;
+                }
+                pt_decide_run(p, r->resolved, NULL, &d);
                 break;
         case PT_PERM_SYS:
                 pt_decide_sys(p, r->sys, &d);

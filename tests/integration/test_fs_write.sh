@@ -26,6 +26,7 @@ ln -s "$S/ro/r.txt" "$S/w/link_to_ro"
 ln -s "$S/ro/created.txt" "$S/w/dangling"
 touch -d @1500000000 "$S/ro/r.txt" "$S/w/secret/s.txt"
 chmod 644 "$S/w/existing.txt" "$S/ro/r.txt" "$S/w/secret/s.txt"
+worker_owns "$S" # the worker's own files: only the policy stands in its way
 ctime_r=$(stat -c %z "$S/ro/r.txt")
 
 POL=(--allow-read="$S/w,$S/ro" --allow-write="$S/w,$S/wo" --deny-write="$S/w/secret")
@@ -48,7 +49,8 @@ run_pt run "${POL[@]}" -- "$F" \
     link "$S/w/existing.txt" "$S/ro/hl4" \
     symlink /etc/shadow "$S/w/sl" symlink x "$S/ro/sl" symlink x "$S/w/secret/sl" read "$S/w/sl" \
     chmod "$S/w/existing.txt" 600 chmod "$S/ro/r.txt" 600 chmod "$S/w/secret/s.txt" 600 \
-    chown "$S/w/existing.txt" 0 0 chown "$S/ro/r.txt" 0 0 lchown "$S/w/secret/s.txt" 0 0 \
+    chown "$S/w/existing.txt" "$WORKER_UID" "$WORKER_GID" chown "$S/ro/r.txt" "$WORKER_UID" "$WORKER_GID" \
+    lchown "$S/w/secret/s.txt" "$WORKER_UID" "$WORKER_GID" \
     utimes "$S/w/existing.txt" 1000000000 utimes "$S/ro/r.txt" 1000000000 \
     utimes "$S/w/secret/s.txt" 1000000000 \
     truncate "$S/w/t2.txt" 3 truncate "$S/ro/r.txt" 0 truncate "$S/w/secret/s.txt" 0

@@ -46,16 +46,32 @@ case "$(head -c 2 "$SHIM")" in
 "#!") ok "python3 on PATH is a script (pyenv shim): $SHIM" ;;
 *) echo "# note: python3 on PATH is not a shim here; the test still checks script.py" ;;
 esac
-run_pt run -- "$S/args.py" a "b c" --flag -- '' 'ünï' '$HOME' '*'
+# As root without sudo the worker is uid 65534 (design 1.8): podtrace looks python3 up as the
+# worker would (execvp passes over what it cannot reach, such as a shim under root's private
+# home), so the pyenv cases below run with --user=0, and this one checks the default.
+WREAL=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups -- python3 -I -S -c \
+    'import sys; print(sys.executable)' 2>/dev/null | xargs -r readlink -f)
+if [ -n "$WREAL" ]; then
+    run_pt run -- "$S/args.py" w
+    want "exe $WREAL" "as uid 65534, the python3 that uid finds on PATH runs ($WREAL)"
+else
+    echo "# note: no python3 on PATH that uid 65534 can run"
+fi
+if [ "$WREAL" != "$REAL" ]; then
+    run_pt run --python="$REAL" -- "$S/args.py" y
+    want_rc 126 "an interpreter the worker cannot run is refused at start-up"
+    want_err_re "not executable.*uid 65534:65534, the worker's identity" "...saying whose identity it was looked up as"
+fi
+run_pt run --user=0 -- "$S/args.py" a "b c" --flag -- '' 'ünï' '$HOME' '*'
 want_rc 0 "script.py runs"
 want 'argv ["a", "b c", "--flag", "--", "", "\u00fcn\u00ef", "$HOME", "*"]' "arguments pass through untouched (spaces, --, empty, UTF-8, no expansion)"
 want "argv0 args.py" "sys.argv[0] is the script"
 want "exe $REAL" "the script runs under the real interpreter, not the shim"
 cd "$S" || fail "cd"
-run_pt run -- args.py x
+run_pt run --user=0 -- args.py x
 want "argv [\"x\"]" "a relative script path works"
 cd / || fail "cd"
-run_pt run --python="$REAL" -- "$S/args.py" y
+run_pt run --user=0 --python="$REAL" -- "$S/args.py" y
 want "exe $REAL" "--python=PATH runs that interpreter"
 want "argv [\"y\"]" "--python: arguments pass through"
 run_pt run -- python3 -c 'import sys; print("dash-c", sys.argv[1:])' q

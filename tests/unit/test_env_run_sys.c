@@ -212,10 +212,15 @@ static void test_run_rules(void **state)
         assert_true(run_allowed(f, "bin1/prog", NULL));
         /* ...and not another program of the same name */
         assert_false(run_allowed(f, "bin2/prog", "prog"));
-        /* a name not on PATH only matches an exec by that name */
-        assert_true(run_allowed(f, "elsewhere/notfound", "notfound"));
+        /* an allow rule for a name not on PATH matches nothing, not even an exec by that
+         * name (a file the worker wrote under it must not run) */
+        assert_false(run_allowed(f, "elsewhere/notfound", "notfound"));
         assert_false(run_allowed(f, "elsewhere/notfound", NULL));
         assert_false(run_allowed(f, "elsewhere/notfound", "notfound2"));
+        /* ...while a deny rule for such a name still denies an exec by that name */
+        add_ok(&f->p, &f->ctx, PT_PERM_RUN, true, "notfound3");
+        add_ok(&f->p, &f->ctx, PT_PERM_RUN, false, "notfound3");
+        assert_false(run_allowed(f, "elsewhere/notfound3", "notfound3"));
         /* a path rule */
         assert_true(run_allowed(f, "bin2/only2", "only2"));
         assert_false(run_allowed(f, "bin2/both", "only2"));
