@@ -57,7 +57,16 @@ enum pt_reply_kind {
         PT_REPLY_ERROR,
         PT_REPLY_CONTINUE,
         PT_REPLY_FD,
+        PT_REPLY_DEFER, /* decided; the action may block: it runs on a waiter thread */
 };
+
+/*
+ * The rest of a decided call whose action may block for as long as the worker likes (opening
+ * a FIFO waits for the other end): run on a waiter thread of its own, so the receiving
+ * threads go on deciding. `run` false: the waiter could not be had; release arg and set an
+ * error reply. Either way it must set exactly one reply and free arg.
+ */
+typedef void (*pt_defer_fn)(struct pt_call *c, void *arg, bool run);
 
 #define PT_CALL_STRS 2
 
@@ -85,6 +94,8 @@ struct pt_call {
         int fd;          /* PT_REPLY_FD: ours, closed after the ADDFD */
         uint64_t t_start_ns; /* when the notification arrived (--summary) */
         bool fd_cloexec;
+        pt_defer_fn defer_fn; /* PT_REPLY_DEFER */
+        void *defer_arg;
 };
 
 /* Read string argument `arg` into slot `slot` (PATH_MAX bound). Negative errno on failure. */
@@ -124,6 +135,14 @@ static inline void pt_reply_fd(struct pt_call *c, int fd, bool cloexec)
         c->reply = PT_REPLY_FD;
         c->fd = fd;
         c->fd_cloexec = cloexec;
+}
+
+/* Finish the call on a waiter thread: fn(c, arg, true) there sets the real reply. */
+static inline void pt_reply_defer(struct pt_call *c, pt_defer_fn fn, void *arg)
+{
+        c->reply = PT_REPLY_DEFER;
+        c->defer_fn = fn;
+        c->defer_arg = arg;
 }
 
 /* Reply with -r if r < 0, else r. */

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -138,6 +139,32 @@ static int do_open(struct pt_call *c, struct pt_fs_target *t, uint64_t flags, ui
         return fd < 0 ? -errno : fd;
 }
 
+/* Opening a FIFO without O_NONBLOCK waits until the other end is opened: as long as the
+ * worker likes. Such an open finishes on a waiter thread (notify.c), not a receiver. */
+static bool opens_blocking(struct pt_fs_target *t, uint64_t flags)
+{
+        if (flags & (O_NONBLOCK | O_PATH) || t->obj < 0)
+                return false;
+        return pt_fs_target_stat(t) == 0 && S_ISFIFO(t->st.st_mode);
+}
+
+struct deferred_open {
+        struct pt_fs_target t;
+        uint64_t flags, mode;
+};
+
+static void finish_deferred_open(struct pt_call *c, void *arg, bool run)
+{
+        struct deferred_open *d = arg;
+        int fd = run ? do_open(c, &d->t, d->flags, d->mode) : -ENFILE;
+        pt_fs_target_release(&d->t);
+        if (fd < 0)
+                pt_reply_error(c, -fd);
+        else
+                pt_reply_fd(c, fd, d->flags & O_CLOEXEC);
+        free(d);
+}
+
 void pt_handle_open(struct pt_call *c)
 {
         int dirfd = AT_FDCWD, patharg = 0;
@@ -214,6 +241,16 @@ void pt_handle_open(struct pt_call *c)
                 pt_fs_target_release(&t);
                 pt_reply_continue(c);
                 return;
+        }
+        if (opens_blocking(&t, flags)) {
+                struct deferred_open *d = malloc(sizeof(*d));
+                if (d) {
+                        d->t = t; /* the fds go with it */
+                        d->flags = flags;
+                        d->mode = mode;
+                        pt_reply_defer(c, finish_deferred_open, d);
+                        return;
+                }
         }
         int fd = do_open(c, &t, flags, mode);
         pt_fs_target_release(&t);

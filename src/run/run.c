@@ -320,6 +320,7 @@ int pt_run(const struct pt_options *o, const struct pt_policy *p, const struct p
         sv.clean_read = m.val ? &clean_read : NULL;
         sv.clean_write = m.val ? &clean_write : NULL;
         sv.max_threads = 64;
+        sv.max_waiters = 4096; /* blocked FIFO opens and the like, one thread each */
         if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sv.sizes) < 0) {
                 code = setup_failed(log, "SECCOMP_GET_NOTIF_SIZES", errno);
                 goto out;

@@ -162,6 +162,79 @@ static void *watchdog_thread(void *arg)
         return NULL;
 }
 
+/*
+ * Waiters: a decided call whose action may block (PT_REPLY_DEFER) is finished on a thread of
+ * its own, made like a receiver (namespaces, identity, no capabilities), which replies and logs
+ * and goes away (it is made by the receiver, whose namespaces and identity it inherits). Each
+ * one stands for a worker thread blocked in that call, so they are as many
+ * as the worker makes them; max_waiters bounds them (then the call fails with ENFILE, said
+ * once). The receivers never wait for the worker.
+ */
+struct waiter {
+        struct pt_supervisor *sv;
+        struct seccomp_notif_resp *resp; /* inside buf, after the request */
+        struct pt_call c;
+        _Alignas(8) unsigned char buf[]; /* sizes.seccomp_notif + sizes.seccomp_notif_resp bytes */
+};
+
+#define WAITER_STACK (64 * 1024)
+
+static void *waiter_thread(void *arg)
+{
+        struct waiter *w = arg;
+        struct pt_supervisor *sv = w->sv;
+        sigset_t all;
+
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, NULL);
+        /* Made by a receiver, it already has the worker's namespaces and identity and no
+         * capabilities (a new thread inherits its creator's); its own fs context keeps the
+         * umask switches of the two apart. */
+        bool ready = unshare(CLONE_FS) == 0;
+        w->c.defer_fn(&w->c, w->c.defer_arg, ready);
+        if (!ready && (w->c.reply == PT_REPLY_DEFER || w->c.reply == PT_REPLY_NONE))
+                pt_reply_error(&w->c, ENFILE);
+        send_reply(sv, &w->c, w->resp);
+        pt_log_call(sv->log, &w->c);
+        atomic_fetch_sub(&sv->waiters, 1);
+        free(w);
+        return NULL;
+}
+
+static void defer(struct pt_supervisor *sv, struct pt_call *c, struct seccomp_notif *req,
+                  struct seccomp_notif_resp *resp)
+{
+        struct waiter *w = NULL;
+        if (atomic_fetch_add(&sv->waiters, 1) < sv->max_waiters)
+                w = malloc(sizeof(*w) + ((sv->sizes.seccomp_notif + 7u) & ~7u) + sv->sizes.seccomp_notif_resp);
+        if (w) {
+                w->sv = sv;
+                w->c = *c;
+                memcpy(w->buf, req, sv->sizes.seccomp_notif);
+                w->c.req = (struct seccomp_notif *)w->buf;
+                w->resp = (struct seccomp_notif_resp *)(w->buf + ((sv->sizes.seccomp_notif + 7u) & ~7u));
+                pthread_attr_t attr;
+                pthread_t t;
+                pthread_attr_init(&attr);
+                pthread_attr_setstacksize(&attr, WAITER_STACK);
+                pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+                int r = pthread_create(&t, &attr, waiter_thread, w);
+                pthread_attr_destroy(&attr);
+                if (r == 0)
+                        return;
+                free(w);
+        }
+        atomic_fetch_sub(&sv->waiters, 1);
+        if (!atomic_exchange(&sv->waiters_full_said, true))
+                pt_log_message(sv->log, "more than %d calls are waiting (FIFO opens...): further ones fail with ENFILE",
+                               sv->max_waiters);
+        c->defer_fn(c, c->defer_arg, false);
+        if (c->reply == PT_REPLY_DEFER || c->reply == PT_REPLY_NONE)
+                pt_reply_error(c, ENFILE);
+        send_reply(sv, c, resp);
+        pt_log_call(sv->log, c);
+}
+
 static void handle_one(struct pt_supervisor *sv, struct pt_call *c, struct seccomp_notif *req,
                        struct seccomp_notif_resp *resp)
 {
@@ -203,6 +276,10 @@ static void handle_one(struct pt_supervisor *sv, struct pt_call *c, struct secco
                 c->ids.tid = c->ids.tgid = 0;
         }
         c->row->handler(c);
+        if (c->reply == PT_REPLY_DEFER) {
+                defer(sv, c, req, resp);
+                return;
+        }
         if (c->reply == PT_REPLY_FD && c->fd < 0)
                 pt_reply_error(c, EBADF);
         /* --backtrace: the thread must be interrupted before the reply lets it run on */

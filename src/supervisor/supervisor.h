@@ -54,6 +54,9 @@ struct pt_supervisor {
         atomic_ulong handled;
         int max_threads;
         atomic_bool stopping;
+        atomic_int waiters;      /* threads finishing a blocking action (PT_REPLY_DEFER) */
+        int max_waiters;
+        atomic_bool waiters_full_said;
 };
 
 /* Start the notify pool: one receiving thread and the watchdog that adds more. */
