@@ -6,8 +6,8 @@
  * call through, which gives a clean, early EACCES for a denied program. The path is in worker
  * memory, so the real enforcement is at PTRACE_EVENT_EXEC (supervisor/tracer.c): the new
  * image has not run an instruction yet, and its /proc/PID/exe must be an allowed program
- * (st_dev, st_ino) — or else it is killed. For an allowed #! script, its interpreter is
- * recorded here as the one extra program that exec may become.
+ * (st_dev, st_ino) — or else it is killed. For an allowed #! script, its #! line is recorded
+ * here: that exec may become its interpreter, given exactly the arguments the kernel passes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,21 +23,23 @@
 #include "run/exec_rules.h"
 #include "util/cleanup.h"
 
-/* The #! interpreter of the object we hold, as (dev, ino) in the worker's view. */
-static int script_interpreter(struct pt_call *c, const struct pt_fs_target *t, struct pt_exec_id *ret)
+/* The #! line of the object we hold, with its interpreter as (dev, ino) in the worker's view. */
+static int script_grant(struct pt_call *c, const struct pt_fs_target *t, struct pt_exec_grant *ret)
 {
-        char path[32], interp[PATH_MAX];
+        char path[32];
         pt_fs_obj_path(t, path);
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-        if (fd < 0 || !pt_shebang_interpreter(fd, interp, sizeof(interp)))
-                return 0;
-        struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
-        _cleanup_close_ int ifd = (int)syscall(SYS_openat2, c->sv->rootfd, interp + 1, &how, sizeof(how));
         struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0 || !pt_shebang_parse(fd, &ret->sb))
+                return 0;
+        ret->script.dev = st.st_dev;
+        ret->script.ino = st.st_ino;
+        struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+        _cleanup_close_ int ifd = (int)syscall(SYS_openat2, c->sv->rootfd, ret->sb.interp + 1, &how, sizeof(how));
         if (ifd < 0 || fstat(ifd, &st) < 0)
                 return 0;
-        ret->dev = st.st_dev;
-        ret->ino = st.st_ino;
+        ret->interp.dev = st.st_dev;
+        ret->interp.ino = st.st_ino;
         return 1;
 }
 
@@ -99,9 +101,9 @@ void pt_handle_exec(struct pt_call *c)
                 r = -EACCES;
                 goto out;
         }
-        struct pt_exec_id interp;
-        if (script_interpreter(c, &t, &interp))
-                pt_exec_pending_set(c->sv, c->req->pid, &interp);
+        struct pt_exec_grant grant;
+        if (script_grant(c, &t, &grant))
+                pt_exec_pending_set(c->sv, c->req->pid, &grant);
         pt_fs_target_release(&t);
         pt_reply_continue(c);
         return;

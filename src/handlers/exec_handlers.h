@@ -14,8 +14,8 @@ enum { PT_EXEC_PLAIN, PT_EXEC_AT };
 void pt_handle_exec(struct pt_call *c);
 
 /*
- * The interpreter an allowed #! exec of thread tid may become (NULL: none). Consumed by the
- * tracer at that thread's PTRACE_EVENT_EXEC.
+ * What an allowed #! exec of thread tid may become (NULL: nothing beyond the allowed
+ * programs). Consumed by the tracer at that thread's PTRACE_EVENT_EXEC.
  */
-void pt_exec_pending_set(struct pt_supervisor *sv, pid_t tid, const struct pt_exec_id *interp);
-bool pt_exec_pending_take(struct pt_supervisor *sv, pid_t tid, struct pt_exec_id *ret);
+void pt_exec_pending_set(struct pt_supervisor *sv, pid_t tid, const struct pt_exec_grant *grant);
+bool pt_exec_pending_take(struct pt_supervisor *sv, pid_t tid, struct pt_exec_grant *ret);

@@ -17,21 +17,52 @@
 #include "run/exec_rules.h"
 #include "util/cleanup.h"
 
-int pt_shebang_interpreter(int fd, char *buf, size_t size)
+static bool blank(char ch)
 {
-        char head[256];
-        ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
+        return ch == ' ' || ch == '\t';
+}
+
+int pt_shebang_parse(int fd, struct pt_shebang *ret)
+{
+        char head[256]; /* BINPRM_BUF_SIZE: the kernel reads no more */
+        ssize_t n = pread(fd, head, sizeof(head), 0);
         if (n < 2 || head[0] != '#' || head[1] != '!')
                 return 0;
-        head[n] = '\0';
-        char *p = head + 2;
-        while (*p == ' ' || *p == '\t')
-                p++;
-        size_t len = strcspn(p, " \t\n");
-        if (len == 0 || len >= size || p[0] != '/')
+        size_t end = (size_t)n;
+        char *nl = memchr(head, '\n', (size_t)n);
+        if (nl)
+                end = (size_t)(nl - head);
+        else if (memchr(head, '\0', (size_t)n) == NULL && (size_t)n == sizeof(head))
+                return 0; /* a line longer than the kernel reads: it may cut it anywhere */
+        while (end > 2 && blank(head[end - 1]))
+                end--;
+        size_t i = 2;
+        while (i < end && blank(head[i]))
+                i++;
+        size_t name = i;
+        while (i < end && !blank(head[i]) && head[i] != '\0')
+                i++;
+        size_t name_len = i - name;
+        if (name_len == 0 || name_len >= sizeof(ret->interp) || head[name] != '/')
                 return 0;
-        memcpy(buf, p, len);
-        buf[len] = '\0';
+        memset(ret, 0, sizeof(*ret));
+        memcpy(ret->interp, head + name, name_len);
+        while (i < end && blank(head[i]))
+                i++;
+        if (i < end && head[i] != '\0') {
+                size_t len = strnlen(head + i, end - i);
+                memcpy(ret->arg, head + i, len);
+                ret->has_arg = true;
+        }
+        return 1;
+}
+
+int pt_shebang_interpreter(int fd, char *buf, size_t size)
+{
+        struct pt_shebang sb;
+        if (!pt_shebang_parse(fd, &sb) || strlen(sb.interp) >= size)
+                return 0;
+        memcpy(buf, sb.interp, strlen(sb.interp) + 1);
         return 1;
 }
 
@@ -62,16 +93,15 @@ static int add_program(struct pt_policy *p, const struct pt_context *ctx, struct
         int r = set_add(set, &st);
         if (r == 0 && readable)
                 r = pt_policy_add_value(p, ctx, PT_PERM_READ, false, path, source, source, err);
+        /* The #! interpreter may be read (the kernel opens it), but it is not a program of its
+         * own: it may run only as this script's interpreter, checked per exec (exec_check.c). */
         char interp[PATH_MAX];
-        if (r == 0 && pt_shebang_interpreter(fd, interp, sizeof(interp))) {
+        if (r == 0 && readable && pt_shebang_interpreter(fd, interp, sizeof(interp))) {
                 _cleanup_free_ char *canon = NULL;
                 struct stat ist;
                 if (pt_path_canonicalize(ctx, interp, &canon) == 0 && stat(canon, &ist) == 0 &&
-                    S_ISREG(ist.st_mode)) {
-                        r = set_add(set, &ist);
-                        if (r == 0 && readable)
-                                r = pt_policy_add_value(p, ctx, PT_PERM_READ, false, canon, source, source, err);
-                }
+                    S_ISREG(ist.st_mode))
+                        r = pt_policy_add_value(p, ctx, PT_PERM_READ, false, canon, source, source, err);
         }
         if (r == -ENOMEM)
                 return pt_error_set(err, r, "out of memory");

@@ -20,7 +20,8 @@ struct pt_exec_set {
 
 /* What a process may become at PTRACE_EVENT_EXEC. */
 struct pt_exec_rules {
-        struct pt_exec_set allow; /* the allowed programs found at start-up, with #! interpreters */
+        struct pt_exec_set allow; /* the allowed programs found at start-up (not their #! interpreters:
+                                   * those are granted per exec, exec_check.c) */
         struct pt_exec_set deny;  /* the denied ones */
         bool allow_all;           /* bare --allow-run or -A: anything not in deny */
 };
@@ -35,5 +36,22 @@ int pt_exec_rules_build(struct pt_policy *p, const struct pt_context *ctx, const
 void pt_exec_rules_free(struct pt_exec_rules *rules);
 bool pt_exec_set_has(const struct pt_exec_set *set, dev_t dev, ino_t ino);
 
+/* A #! line as the kernel reads it (fs/binfmt_script.c): the interpreter and its one
+ * optional argument (the rest of the line, trailing blanks trimmed). */
+struct pt_shebang {
+        char interp[256];
+        char arg[256];
+        bool has_arg;
+};
+/* One allowed #! exec: its interpreter may become the process, with exactly the arguments the
+ * kernel gives it (the #! line's, then the script's name), naming that script. */
+struct pt_exec_grant {
+        struct pt_exec_id interp;
+        struct pt_exec_id script;
+        struct pt_shebang sb;
+};
+
+/* Parse the #! line of the file open at fd: 1 and *ret set for an absolute interpreter, or 0. */
+int pt_shebang_parse(int fd, struct pt_shebang *ret);
 /* The absolute interpreter path of a #! file open at fd: 1 and buf set, or 0 when none. */
 int pt_shebang_interpreter(int fd, char *buf, size_t size);

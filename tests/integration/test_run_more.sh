@@ -179,6 +179,29 @@ for mode in default --no-landlock; do
     echo "# $mode: $killed exec(s) were decided on the allowed path and caught at PTRACE_EVENT_EXEC"
 done
 
+# --- the #! interpreter grant, raced ---------------------------------------------------------------
+# An allowed script ok_scr whose #! interpreter (the probe interp) is not a program of its own:
+# the grant lets one exec of ok_scr become interp, but only with the arguments the kernel gives
+# it (interp, ok_scr). Flipping the exec path to interp itself after the check would run the
+# interpreter with the caller's arguments: interp then exits 42.
+cp "$PROBES/interp" "$S/interp"
+printf '#!%s\n' "$S/interp" >"$S/ok_scr"
+chmod 755 "$S/ok_scr" "$S/interp"
+native=$("$X" race "$S/ok_scr" "$S/interp" 400 10 | grep '^execrace: ')
+echo "# #! race natively: $native"
+check "native: both the script and the bare interpreter run (allowed > 0, denied_ran > 0)" \
+    grep -Eq 'allowed=[1-9][0-9]* denied_ran=[1-9]' <<<"$native"
+for mode in default --no-landlock; do
+    extra=()
+    [ "$mode" = default ] || extra=("$mode")
+    run_pt run "${extra[@]}" --allow-run="$S/ok_scr" --allow-read="$S" -- "$X" race "$S/ok_scr" "$S/interp" 2000 60
+    summary=$(printf '%s\n' "$OUT" | grep '^execrace: ')
+    echo "# #! race, $mode: $summary"
+    want_re '^execrace: iterations=[0-9]+ .*denied_ran=0 ' "$mode: the interpreter never ran with the racer's arguments"
+    want_re 'allowed=[1-9]' "$mode: the script itself ran through its interpreter"
+    no_line '^interp: ran directly' "$mode: no direct run of the interpreter"
+done
+
 # --- what you may run you may read -----------------------------------------------------------------
 # (not through run_pt: PT_EXTRA would land between "policy" and "show")
 show() { OUT=$("$PODTRACE" policy show "$@" 2>"$SCRATCH/.err"); RC=$?; ERR=$(cat "$SCRATCH/.err"); }
