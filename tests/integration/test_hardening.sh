@@ -6,7 +6,8 @@
 # tmpfs and pivot_root attempts cannot touch the host) shows the calls work outside, so the
 # checks can fail. Beyond syscalls, under -A: /proc/sys, /proc/sysrq-trigger and /sys are
 # read-only, the host's System V IPC objects are invisible, no fd of the caller but 0-2
-# reaches the worker, the worker is uid 0 without capabilities, NO_NEW_PRIVS and in seccomp
+# reaches the worker, the worker is unprivileged (uid 65534, the sudo caller, --user) without
+# capabilities (with --user=0 too), NO_NEW_PRIVS and in seccomp
 # filter mode, and podtrace's init (pid 1) is out of reach through /proc/1/mem and environ.
 . "$TESTLIB"
 . "$(dirname "$TESTLIB")/checks.sh"
@@ -37,7 +38,8 @@ add_key:EPERM keyctl:EPERM request_key:EPERM
 name_to_handle_at:EPERM open_by_handle_at:EPERM fanotify_init:EPERM
 tiocsti:EPERM tioclinux:EPERM
 setxattrat:ENOSYS getxattrat:ENOSYS listxattrat:ENOSYS removexattrat:ENOSYS
-file_getattr:ENOSYS file_setattr:ENOSYS uselib:EPERM"
+file_getattr:ENOSYS file_setattr:ENOSYS uselib:EPERM
+quotactl:EPERM acct:EPERM swapon:EPERM swapoff:EPERM fanotify_mark:EPERM"
 CONTROLS="clone-plain:ok fork:ok pthread_create:ok seccomp-action-avail:ok socket-udp:ok"
 
 line_of() { printf '%s\n' "$1" | grep -m1 "^$2: " || echo "$2: (no line)"; }
@@ -48,7 +50,7 @@ if command -v unshare >/dev/null && unshare -m --propagation private true 2>/dev
     NATIVE=$(cd "$S" && unshare -m --propagation private -- "$E" all "$S/mnt" 2>&1)
     echo "# natively (root, private mount namespace):"
     printf '%s\n' "$NATIVE" | sed 's/^/#   /'
-    check "native: the probe ran every escape" grep -q '^uselib: ' <<<"$NATIVE"
+    check "native: the probe ran every escape" grep -q '^swapoff: ' <<<"$NATIVE"
     check "native: nothing stayed mounted on the scratch dir" test -z "$(grep -F " $S/mnt " /proc/self/mounts)"
     distinct=0 same=""
     for row in $ROWS; do
@@ -202,12 +204,23 @@ for mode in default -A; do
     want "fds: 0,1,2" "$mode: the worker has fds 0, 1, 2 only (not the caller's 5 and 7, nor podtrace's own)"
 done
 
-# --- credentials ---------------------------------------------------------------------------
-for mode in default -A; do
-    flags=()
-    [ "$mode" = default ] || flags=(-A)
-    run_pt run "${flags[@]}" -- "$E" status
-    want "Uid: 0 0 0 0" "$mode: the worker runs as uid 0"
+# --- credentials (design 1.8: never uid 0 unless asked) ---------------------------------------
+for mode in default -A sudo user user0; do
+    flags=() id=65534 gid=65534
+    case $mode in
+    -A) flags=(-A) ;;
+    sudo) id=4242 gid=4343 ;;
+    user) flags=(--user=5151:5252) id=5151 gid=5252 ;;
+    user0) flags=(--user=0) id=0 gid=0 ;;
+    esac
+    if [ $mode = sudo ]; then
+        SUDO_UID=4242 SUDO_GID=4343 run_pt run -- "$E" status
+    else
+        run_pt run "${flags[@]}" -- "$E" status
+    fi
+    want "Uid: $id $id $id $id" "$mode: the worker runs as uid $id"
+    want "Gid: $gid $gid $gid $gid" "$mode: ... and gid $gid"
+    want "Groups: $gid" "$mode: ... with no other group"
     for c in CapInh CapPrm CapEff CapBnd CapAmb; do
         want "$c: 0000000000000000" "$mode: $c is empty"
     done

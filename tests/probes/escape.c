@@ -50,8 +50,10 @@
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/quota.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -450,6 +452,8 @@ static void e_handles(void)
 static void e_fanotify(void)
 {
         close_if(report("fanotify_init", fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC, O_RDONLY)));
+        /* no group (fd -1): natively EBADF before the path is looked at */
+        report("fanotify_mark", fanotify_mark(-1, FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, NOWHERE));
 }
 
 static void e_tiocsti(void)
@@ -495,6 +499,23 @@ static void e_uselib(void)
         report("uselib", syscall(NR_uselib, NOWHERE));
 }
 
+/* ---- path syscalls with a capability check that comes late, or none ------------------- */
+static void e_quota(void)
+{
+        /* Q_GETQUOTA on a path that does not exist: natively ENOENT (ENOTBLK for one that does:
+         * an existence oracle, tests/probes/leak.c) */
+        char buf[128];
+        report("quotactl", quotactl(QCMD(Q_GETQUOTA, USRQUOTA), NOWHERE, 0, (caddr_t)buf));
+}
+
+static void e_acct_swap(void)
+{
+        /* paths that do not exist: natively ENOENT, nothing switched on */
+        report("acct", acct(NOWHERE));
+        report("swapon", swapon(NOWHERE, 0));
+        report("swapoff", swapoff(NOWHERE));
+}
+
 /* ---- helpers for the non-syscall checks --------------------------------------------- */
 static int h_open(const char *path)
 {
@@ -520,7 +541,8 @@ static int h_status(void)
                 return 0;
         }
         while (fgets(line, sizeof(line), f)) {
-                if (!strncmp(line, "Uid:", 4) || !strncmp(line, "Cap", 3) || !strncmp(line, "NoNewPrivs:", 11) ||
+                if (!strncmp(line, "Uid:", 4) || !strncmp(line, "Gid:", 4) || !strncmp(line, "Groups:", 7) ||
+                    !strncmp(line, "Cap", 3) || !strncmp(line, "NoNewPrivs:", 11) ||
                     !strncmp(line, "Seccomp:", 8)) {
                         /* one space between fields, so the test can compare whole lines */
                         char out[512];
@@ -605,6 +627,8 @@ static const struct {
         { "tiocsti", e_tiocsti },
         { "xattrat", e_xattrat },
         { "uselib", e_uselib },
+        { "quota", e_quota },
+        { "acct_swap", e_acct_swap },
 };
 #define N_ESCAPES (sizeof(escapes) / sizeof(escapes[0]))
 
