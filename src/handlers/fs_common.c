@@ -2,6 +2,7 @@
 #include "handlers/fs_common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -91,8 +92,11 @@ int pt_fs_prepare(struct pt_call *c, int slot, int dirfd, int patharg, unsigned 
 
         /* Metadata of an fd the worker already holds (glibc's fstat is newfstatat(fd, "",
          * AT_EMPTY_PATH)): every fd it has came through a decision or was handed over, so
-         * looking at it is no new access. Writes through an fd are decided below. */
-        if (c->str[slot][0] == '\0' && (resflags & PT_RES_EMPTY_PATH) && need == PT_NEED_READ)
+         * looking at it is no new access. Writes through an fd are decided below. The cwd is
+         * not such an fd: chdir is let through after its decision and a racing thread can
+         * land it in a denied directory (architecture.md, chdir), so AT_FDCWD is decided on
+         * its canonical path like any other access. */
+        if (c->str[slot][0] == '\0' && (resflags & PT_RES_EMPTY_PATH) && need == PT_NEED_READ && dirfd != AT_FDCWD)
                 return rr;
 
         bool ok = true;
