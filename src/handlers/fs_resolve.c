@@ -66,18 +66,59 @@ static bool is_root(const struct pt_call *c, const struct stat *st)
         return st->st_dev == c->sv->root_st.st_dev && st->st_ino == c->sv->root_st.st_ino;
 }
 
+/* Length of the run of digits at s (a pid in a /proc path), 0 when there is none. */
+static size_t pid_len(const char *s)
+{
+        return strspn(s, "0123456789");
+}
+
+/* Is tid (a number in the worker's pid namespace) a thread of the calling thread's process?
+ * Looked up in the worker's own /proc, where both are numbered the same way. */
+static bool own_thread(const struct pt_call *c, const char *tid, size_t n)
+{
+        char path[64];
+        struct stat st;
+        if (n > 10 || snprintf(path, sizeof(path), "proc/%d/task/%.*s", c->ids.tgid, (int)n, tid) >= (int)sizeof(path))
+                return false;
+        return fstatat(c->sv->rootfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 /*
- * /proc/<own tgid>/... is the worker's own process: spell it /proc/self so a /proc/self
- * rule covers it. Other pids stay as they are.
+ * The spelling the policy decides /proc paths on. /proc/<own tgid> is the worker's own process:
+ * spelled /proc/self so a /proc/self rule covers it; so is /proc/<tid> of one of its other
+ * threads. A per-thread directory is decided as the per-process one it mirrors:
+ * /proc/<pid>/task/<tid>/X as /proc/<pid>/X, so /proc/thread-self/X (the walker reaches
+ * /proc/<tgid>/task/<tid>/X) is /proc/self/X. Otherwise /proc/thread-self/net/dev would show
+ * what the networkInterfaces fact denies at /proc/self/net/dev, and a deny rule on
+ * /proc/self/environ would miss /proc/self/task/<tid>/environ. Other pids stay as they are.
  */
 static void normalize_proc_self(const struct pt_call *c, char *canon)
 {
-        char own[24];
-        int n = snprintf(own, sizeof(own), "/proc/%d", c->ids.tgid);
-        if (strncmp(canon, own, (size_t)n) != 0 || (canon[n] != '\0' && canon[n] != '/'))
+        if (strncmp(canon, "/proc/", 6) != 0)
                 return;
-        memmove(canon + 10, canon + n, strlen(canon + n) + 1);
-        memcpy(canon, "/proc/self", 10);
+        char *p = canon + 6;
+        size_t n = pid_len(p);
+        if (n > 0 && (p[n] == '\0' || p[n] == '/')) {
+                char own[16];
+                int k = snprintf(own, sizeof(own), "%d", c->ids.tgid);
+                if (((size_t)k == n && strncmp(p, own, n) == 0) || own_thread(c, p, n)) {
+                        memmove(p + 4, p + n, strlen(p + n) + 1);
+                        memcpy(p, "self", 4);
+                        n = 4;
+                }
+        } else if (strncmp(p, "self", 4) == 0 && (p[4] == '\0' || p[4] == '/')) {
+                n = 4;
+        } else {
+                return;
+        }
+        /* /proc/<pid or self>/task/<tid>[/X] -> /proc/<pid or self>[/X] */
+        char *task = p + n;
+        if (strncmp(task, "/task/", 6) != 0)
+                return;
+        size_t t = pid_len(task + 6);
+        if (t == 0 || (task[6 + t] != '\0' && task[6 + t] != '/'))
+                return;
+        memmove(task, task + 6 + t, strlen(task + 6 + t) + 1);
 }
 
 static int join_canon(char *out, const char *dir, const char *name)

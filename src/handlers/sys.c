@@ -126,14 +126,30 @@ static const struct sys_path sys_paths[] = {
         { "/etc/group", false, PT_SYS_USER_INFO },
 };
 
+static bool covers(const struct sys_path *e, const char *canon)
+{
+        size_t n = strlen(e->path);
+        return strncmp(canon, e->path, n) == 0 && (canon[n] == '\0' || (e->subtree && canon[n] == '/'));
+}
+
 int pt_sys_for_path(const char *canon)
 {
+        /* /proc/<pid>/net of any process of the sandbox shows the same network namespace as
+         * /proc/self/net: one fact, whatever the spelling (per-thread spellings are folded to
+         * these by the resolver, fs_resolve.c) */
+        const char *after_pid = NULL;
+        size_t d = strncmp(canon, "/proc/", 6) == 0 ? strspn(canon + 6, "0123456789") : 0;
+        if (d > 0 && canon[6 + d] == '/')
+                after_pid = canon + 6 + d;
         for (size_t i = 0; i < sizeof(sys_paths) / sizeof(sys_paths[0]); i++) {
-                size_t n = strlen(sys_paths[i].path);
-                if (strncmp(canon, sys_paths[i].path, n) != 0)
-                        continue;
-                if (canon[n] == '\0' || (sys_paths[i].subtree && canon[n] == '/'))
-                        return (int)sys_paths[i].sys;
+                const struct sys_path *e = &sys_paths[i];
+                if (covers(e, canon))
+                        return (int)e->sys;
+                if (after_pid && strncmp(e->path, "/proc/self/", 11) == 0) {
+                        struct sys_path rest = { e->path + 10, e->subtree, e->sys };
+                        if (covers(&rest, after_pid))
+                                return (int)e->sys;
+                }
         }
         return -1;
 }

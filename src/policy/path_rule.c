@@ -55,13 +55,23 @@ int pt_path_fold_lexically(const char *value, char *buf)
 /*
  * /proc/self and /proc/thread-self name the worker's own process, not podtrace: keep them
  * as written (buf: folded lexically). The access side spells the worker's own /proc entries
- * the same way, so a rule for /proc/self covers them.
+ * the same way, so a rule for /proc/self covers them. It decides a per-thread file as the
+ * per-process one it mirrors (/proc/self/task/<tid>/X as /proc/self/X), so a rule written
+ * with a thread in it means the same: /proc/thread-self/X and /proc/self/task/<tid>/X are
+ * /proc/self/X.
  */
 static int canonicalize_proc_self(const char *buf, char **ret_path)
 {
+        const char *rest = NULL;
         if (strncmp(buf, "/proc/thread-self", 17) == 0 && (buf[17] == '\0' || buf[17] == '/')) {
-                /* Any of the worker's own threads: /proc/self/task covers them all. */
-                if (asprintf(ret_path, "/proc/self/task%s", buf + 17) < 0)
+                rest = buf + 17;
+        } else if (strncmp(buf, "/proc/self/task/", 16) == 0) {
+                size_t n = strspn(buf + 16, "0123456789");
+                if (n > 0 && (buf[16 + n] == '\0' || buf[16 + n] == '/'))
+                        rest = buf + 16 + n;
+        }
+        if (rest) {
+                if (asprintf(ret_path, "/proc/self%s", rest) < 0)
                         return -ENOMEM;
                 return 0;
         }

@@ -165,8 +165,14 @@ static void test_proc_self(void **state)
         canon_is(f, "/proc/self/environ", "/proc/self/environ");
         canon_is(f, "/proc/self/fd/../status", "/proc/self/status");
         canon_is(f, "/proc/self//./maps", "/proc/self/maps");
-        canon_is(f, "/proc/thread-self", "/proc/self/task");
-        canon_is(f, "/proc/thread-self/", "/proc/self/task");
+        /* a thread's files are decided as the process's (the access side folds them alike) */
+        canon_is(f, "/proc/thread-self", "/proc/self");
+        canon_is(f, "/proc/thread-self/", "/proc/self");
+        canon_is(f, "/proc/thread-self/net/dev", "/proc/self/net/dev");
+        canon_is(f, "/proc/self/task/12/environ", "/proc/self/environ");
+        canon_is(f, "/proc/self/task/12", "/proc/self");
+        canon_is(f, "/proc/self/task", "/proc/self/task");
+        canon_is(f, "/proc/self/task/x12/status", "/proc/self/task/x12/status");
         /* other spellings of the same, not podtrace's own pid */
         canon_is(f, "//proc/self/environ", "/proc/self/environ");
         canon_is(f, "/proc/./self", "/proc/self");
@@ -174,7 +180,7 @@ static void test_proc_self(void **state)
         canon_is(f, "/nope/../proc/self/fd", "/proc/self/fd");
         f->ctx.cwd = "/proc";
         canon_is(f, "self/status", "/proc/self/status");
-        canon_is(f, "thread-self", "/proc/self/task");
+        canon_is(f, "thread-self", "/proc/self");
         f->ctx.cwd = f->dir;
         /* leaving /proc/self: resolved as usual */
         char v[PATH_MAX];
