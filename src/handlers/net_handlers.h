@@ -31,3 +31,8 @@ int pt_net_relay_connect(struct pt_call *c, int sock, const struct pt_net_dest *
 
 void pt_handle_connect_bind(struct pt_call *c);
 void pt_handle_send(struct pt_call *c);
+void pt_handle_socket(struct pt_call *c);
+
+/* socket(family, type, protocol) as the kernel reads them: 0 when the worker may create such a
+ * socket, else the errno that refuses it (net_family.c). Pure: the filter's tests use it. */
+int pt_socket_verdict(int family, int type, int protocol);

@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include "handlers/call.h"
 #include "handlers/exec_handlers.h"
@@ -114,6 +115,10 @@ static const struct pt_syscall_row rows[] = {
         ROW(__NR_getpriority, "getpriority", SYS, pt_handle_sys, PT_SYS_ROW_GETPRIORITY, I, I),
         ROW(__NR_setpriority, "setpriority", SYS, pt_handle_sys, PT_SYS_ROW_SETPRIORITY, I, I, I),
 
+        /* which sockets may exist: registers only, so an allowed one is let through unchanged
+         * (net_family.c); AF_UNIX is not notified */
+        { .nr = __NR_socket, .name = "socket", .perm = PT_PERM_NET, .handler = pt_handle_socket, .args = { I, H, I },
+          .cond = { { 0, ~0ull, AF_UNIX, true } } },
         /* sockets: the address is in memory, so connect/bind run on the supervisor's copy */
         ROW(__NR_connect, "connect", NET, pt_handle_connect_bind, PT_NET_CONNECT, F, X, I),
         ROW(__NR_bind, "bind", NET, pt_handle_connect_bind, PT_NET_BIND, F, X, I),

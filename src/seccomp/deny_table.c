@@ -20,6 +20,10 @@
           "a new namespace would escape the sandbox's mount/pid/net view and the policy's rules",    \
           "nested containers and sandboxes inside the worker" }
 
+/* Most rows are positional and test one argument at most; the trailing fields (ne, a second
+ * condition) are left zero there, which is what they mean. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct pt_deny_row rows[] = {
         { __NR_io_uring_setup, "io_uring_setup", ENOSYS, ANY,
           "io_uring operations run in kernel workers that seccomp never sees", "io_uring users fall back to syscalls" },
@@ -89,8 +93,18 @@ static const struct pt_deny_row rows[] = {
         { __NR_request_key, "request_key", EPERM, ANY, "as keyctl", "as keyctl" },
         { __NR_socket, "socket(AF_PACKET)", EPERM, 0, 0xffffffffu, AF_PACKET,
           "raw link-layer access bypasses the proxy and the address rules", "packet capture" },
-        { __NR_socket, "socket(SOCK_RAW)", EPERM, 1, 0xf, SOCK_RAW,
-          "raw IP bypasses the address rules", "ping, traceroute" },
+        /* raw IP only: netlink sockets are SOCK_RAW too (the other families are refused by
+         * the socket row of the handler table, src/handlers/net_family.c) */
+        { .nr = __NR_socket, .name = "socket(AF_INET, SOCK_RAW)", .err = EPERM, .arg = 0, .mask = 0xffffffffu,
+          .value = AF_INET, .arg2 = 1, .mask2 = 0xf, .value2 = SOCK_RAW,
+          .why = "raw IP bypasses the address rules",
+          .breaks = "ping, traceroute (ICMP datagram sockets, the unprivileged ping, remain)" },
+        { .nr = __NR_socket, .name = "socket(AF_INET6, SOCK_RAW)", .err = EPERM, .arg = 0, .mask = 0xffffffffu,
+          .value = AF_INET6, .arg2 = 1, .mask2 = 0xf, .value2 = SOCK_RAW,
+          .why = "as socket(AF_INET, SOCK_RAW)", .breaks = "as socket(AF_INET, SOCK_RAW)" },
+        { .nr = __NR_socketpair, .name = "socketpair(not AF_UNIX)", .err = EAFNOSUPPORT, .arg = 0, .ne = true,
+          .value = AF_UNIX, .why = "a pair of another family (AF_TIPC) is a socket the policy does not govern",
+          .breaks = "nothing: only AF_UNIX and AF_TIPC make pairs" },
         { __NR_name_to_handle_at, "name_to_handle_at", EPERM, ANY,
           "file handles reopen files without a path, bypassing path rules", "NFS-style servers" },
         { __NR_open_by_handle_at, "open_by_handle_at", EPERM, ANY, "as name_to_handle_at (the shocker escape)",
@@ -114,6 +128,7 @@ static const struct pt_deny_row rows[] = {
         { __NR_file_setattr, "file_setattr", ENOSYS, ANY, "as file_getattr", "as file_getattr" },
         { PT_NR_uselib, "uselib", EPERM, ANY, "loads a library by path, unchecked", "nothing (a.out era)" },
 };
+#pragma GCC diagnostic pop
 
 const struct pt_deny_row *pt_deny_rows(size_t *ret_n)
 {

@@ -25,8 +25,40 @@
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
 
+/*
+ * The always-refused rows go in first. Where a refused pattern overlaps a notified row of the
+ * same syscall (socket: AF_PACKET and raw IP against "every family but AF_UNIX"), libseccomp
+ * builds one decision tree for both and the rows added first win; tests/unit/core_filter_paths.c
+ * checks the outcome on the exported program.
+ */
+static int add_deny_rows(scmp_filter_ctx ctx)
+{
+        size_t n;
+        const struct pt_deny_row *deny = pt_deny_rows(&n);
+        for (size_t i = 0; i < n; i++) {
+                const struct pt_deny_row *d = &deny[i];
+                uint32_t act = d->err ? SCMP_ACT_ERRNO((uint32_t)d->err) : SCMP_ACT_KILL_PROCESS;
+                struct scmp_arg_cmp cmp[2];
+                unsigned ncmp = 0;
+                if (d->nr < 0)
+                        continue;
+                if (d->arg >= 0)
+                        cmp[ncmp++] = d->ne ? SCMP_CMP((unsigned)d->arg, SCMP_CMP_NE, d->value)
+                                            : SCMP_CMP((unsigned)d->arg, SCMP_CMP_MASKED_EQ, d->mask, d->value);
+                if (d->arg >= 0 && d->mask2)
+                        cmp[ncmp++] = SCMP_CMP((unsigned)d->arg2, SCMP_CMP_MASKED_EQ, d->mask2, d->value2);
+                int r = seccomp_rule_add_array(ctx, act, d->nr, ncmp, cmp);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int add_rules(scmp_filter_ctx ctx)
 {
+        int r = add_deny_rows(ctx);
+        if (r < 0)
+                return r;
         size_t n;
         const struct pt_syscall_row *rows = pt_syscall_rows(&n);
         for (size_t i = 0; i < n; i++) {
@@ -41,22 +73,7 @@ static int add_rules(scmp_filter_ctx ctx)
                         else if (cd->mask)
                                 cmp[ncmp++] = SCMP_CMP((unsigned)cd->arg, SCMP_CMP_MASKED_EQ, cd->mask, cd->value);
                 }
-                int r = seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, rows[i].nr, ncmp, cmp);
-                if (r < 0)
-                        return r;
-        }
-        const struct pt_deny_row *deny = pt_deny_rows(&n);
-        for (size_t i = 0; i < n; i++) {
-                const struct pt_deny_row *d = &deny[i];
-                uint32_t act = d->err ? SCMP_ACT_ERRNO((uint32_t)d->err) : SCMP_ACT_KILL_PROCESS;
-                int r;
-                if (d->nr < 0)
-                        continue;
-                if (d->arg < 0)
-                        r = seccomp_rule_add(ctx, act, d->nr, 0);
-                else
-                        r = seccomp_rule_add(ctx, act, d->nr, 1,
-                                             SCMP_CMP((unsigned)d->arg, SCMP_CMP_MASKED_EQ, d->mask, d->value));
+                r = seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, rows[i].nr, ncmp, cmp);
                 if (r < 0)
                         return r;
         }

@@ -15,6 +15,11 @@ struct pt_deny_row {
         unsigned long long mask, value; /* (args[arg] & mask) == value */
         const char *why;
         const char *breaks;
+        bool ne;      /* instead: args[arg] != value (the whole register; mask unused) */
+        /* A second condition on another argument, when mask2 != 0: (args[arg2] & mask2) == value2.
+         * (libseccomp compares one argument at most once per rule.) */
+        int arg2;
+        unsigned long long mask2, value2;
 };
 
 const struct pt_deny_row *pt_deny_rows(size_t *ret_n);

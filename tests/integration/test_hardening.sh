@@ -39,8 +39,8 @@ name_to_handle_at:EPERM open_by_handle_at:EPERM fanotify_init:EPERM
 tiocsti:EPERM tioclinux:EPERM
 setxattrat:ENOSYS getxattrat:ENOSYS listxattrat:ENOSYS removexattrat:ENOSYS
 file_getattr:ENOSYS file_setattr:ENOSYS uselib:EPERM
-quotactl:EPERM acct:EPERM swapon:EPERM swapoff:EPERM fanotify_mark:EPERM"
-CONTROLS="clone-plain:ok fork:ok pthread_create:ok seccomp-action-avail:ok socket-udp:ok"
+quotactl:EPERM acct:EPERM swapon:EPERM swapoff:EPERM fanotify_mark:EPERM socketpair-inet:EAFNOSUPPORT"
+CONTROLS="clone-plain:ok fork:ok pthread_create:ok seccomp-action-avail:ok socket-udp:ok socket-netlink-route:ok"
 
 line_of() { printf '%s\n' "$1" | grep -m1 "^$2: " || echo "$2: (no line)"; }
 

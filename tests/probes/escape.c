@@ -31,6 +31,7 @@
 #include <linux/io_uring.h>
 #include <linux/kcmp.h>
 #include <linux/keyctl.h>
+#include <linux/netlink.h>
 #include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -357,6 +358,13 @@ static void e_socket(void)
         close_if(report("socket-raw4-cloexec", socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_RAW)));
         close_if(report("socket-raw6", socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6)));
         close_if(report("socket-udp", socket(AF_INET, SOCK_DGRAM, 0))); /* control */
+        /* control: netlink sockets are SOCK_RAW too; the interface list needs NETLINK_ROUTE */
+        close_if(report("socket-netlink-route", socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)));
+        int sv[2];
+        if (report("socketpair-inet", socketpair(AF_INET, SOCK_STREAM, 0, sv)) == 0) {
+                close(sv[0]);
+                close(sv[1]);
+        }
 }
 
 /* ---- kernel objects ----------------------------------------------------------------- */
