@@ -127,6 +127,16 @@ static const struct pt_deny_row rows[] = {
           "nothing: tools use ioctl(FS_IOC_FSGETXATTR)" },
         { __NR_file_setattr, "file_setattr", ENOSYS, ANY, "as file_getattr", "as file_getattr" },
         { PT_NR_uselib, "uselib", EPERM, ANY, "loads a library by path, unchecked", "nothing (a.out era)" },
+        /* podtrace's own Landlock layer is applied before this filter is installed (sandbox/worker.c) */
+        { __NR_landlock_create_ruleset, "landlock_create_ruleset", ENOSYS, ANY,
+          "a layer of the worker's own binds the kernel's opens but not the supervisor's emulation of "
+          "them: the program would believe itself confined when it is not; ENOSYS says Landlock is "
+          "unavailable",
+          "programs that confine themselves with Landlock run without that layer, as on a kernel without it" },
+        { __NR_landlock_add_rule, "landlock_add_rule", ENOSYS, ANY, "as landlock_create_ruleset",
+          "as landlock_create_ruleset" },
+        { __NR_landlock_restrict_self, "landlock_restrict_self", ENOSYS, ANY, "as landlock_create_ruleset",
+          "as landlock_create_ruleset" },
 };
 #pragma GCC diagnostic pop
 

@@ -31,6 +31,7 @@
 #include <linux/io_uring.h>
 #include <linux/kcmp.h>
 #include <linux/keyctl.h>
+#include <linux/landlock.h>
 #include <linux/netlink.h>
 #include <linux/perf_event.h>
 #include <linux/sched.h>
@@ -524,6 +525,28 @@ static void e_acct_swap(void)
         report("swapoff", swapoff(NOWHERE));
 }
 
+/* ---- Landlock: a layer of the worker's own would not bind the supervisor's emulation ----- */
+static void e_landlock(void)
+{
+        long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+        report("landlock_create_ruleset", abi);
+        struct landlock_ruleset_attr attr = { .handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE };
+        long rs = syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0);
+        struct landlock_path_beneath_attr pb = { .allowed_access = LANDLOCK_ACCESS_FS_READ_FILE };
+        pb.parent_fd = open("/usr", O_PATH | O_CLOEXEC);
+        report("landlock_add_rule", syscall(__NR_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0));
+        close_if(pb.parent_fd);
+        /* in a child: natively it really confines itself (NO_NEW_PRIVS first) */
+        pid_t p = fork();
+        if (p == 0) {
+                prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+                report("landlock_restrict_self", syscall(__NR_landlock_restrict_self, rs, 0));
+                _exit(0);
+        }
+        reap(p, 0);
+        close_if(rs);
+}
+
 /* ---- helpers for the non-syscall checks --------------------------------------------- */
 static int h_open(const char *path)
 {
@@ -637,6 +660,7 @@ static const struct {
         { "uselib", e_uselib },
         { "quota", e_quota },
         { "acct_swap", e_acct_swap },
+        { "landlock", e_landlock },
 };
 #define N_ESCAPES (sizeof(escapes) / sizeof(escapes[0]))
 
