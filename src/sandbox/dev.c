@@ -9,10 +9,32 @@
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "sandbox/sandbox.h"
+
+/*
+ * /dev/shm's bounds. tmpfs defaults to half of RAM, and its pages are not reclaimable without
+ * swap nor freed by killing their writer (only when the sandbox's mount namespace goes), so
+ * a worker could pin half the host's memory. POSIX shared memory and semaphores live here:
+ * Python's multiprocessing makes one small file per semaphore (a page and an inode each:
+ * Lock, Queue, Pool...) and multiprocessing.shared_memory one file of the asked size. A
+ * quarter of RAM, at most 1 GiB (sixteen times Docker's 64 MiB default), and 16384 inodes
+ * (semaphores by the thousand; 64 MiB of pages at one page each) leave room for both.
+ */
+#define SHM_MAX_BYTES (1ull << 30)
+#define SHM_INODES 16384
+
+static void shm_options(char *buf, size_t size)
+{
+        unsigned long long bytes = SHM_MAX_BYTES;
+        struct sysinfo si;
+        if (sysinfo(&si) == 0 && si.totalram / 4 * si.mem_unit < bytes)
+                bytes = (unsigned long long)si.totalram / 4 * si.mem_unit;
+        snprintf(buf, size, "mode=1777,size=%llu,nr_inodes=%u", bytes, SHM_INODES);
+}
 
 int pt_dev_setup(void)
 {
@@ -60,7 +82,9 @@ int pt_dev_setup(void)
                 r = -errno;
                 goto out;
         }
-        if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+        char opts[96];
+        shm_options(opts, sizeof(opts));
+        if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
                 r = -errno;
 out:
         umask(old);
