@@ -141,8 +141,12 @@ void pt_fs_restore_umask(mode_t old)
 
 int pt_fs_copy_out(struct pt_call *c, uint64_t addr, const void *buf, size_t len)
 {
-        /* No second ID_VALID: the thread is our tracee, blocked in this syscall; its tid
-         * cannot be reused before our own tracer has reaped it. */
+        /* Checked again right before writing: if the notification died since it was
+         * validated (the thread was killed), its tid may name another thread by now, and
+         * process_vm_writev would write into that one. */
+        int r = pt_call_valid(c);
+        if (r < 0)
+                return r;
         return pt_target_write(c->req->pid, addr, buf, len);
 }
 

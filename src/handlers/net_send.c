@@ -234,7 +234,8 @@ void pt_handle_send(struct pt_call *c)
                                 break;
                         }
                         unsigned len = (unsigned)n;
-                        if (pt_target_write(c->req->pid, at + offsetof(struct mmsghdr, msg_len), &len, sizeof(len)) < 0)
+                        /* validated right before the write: a dead notification's tid may be reused */
+                        if (pt_fs_copy_out(c, at + offsetof(struct mmsghdr, msg_len), &len, sizeof(len)) < 0)
                                 break;
                         sent++;
                 }

@@ -18,6 +18,7 @@
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 
+#include "handlers/fs_common.h"
 #include "handlers/sys_handlers.h"
 
 static bool decide(struct pt_call *c, enum pt_sys sys, char *fixbuf, size_t size)
@@ -53,12 +54,8 @@ void pt_handle_sys(struct pt_call *c)
                 /* nodename: this thread is in the worker's UTS namespace (notify.c) */
                 snprintf(u.release, sizeof(u.release), "0.0.0-podtrace");
                 snprintf(u.version, sizeof(u.version), "#1 podtrace");
-                if (pt_call_valid(c) < 0) {
-                        pt_reply_error(c, ENOENT);
-                        return;
-                }
-                int r = pt_target_write(c->req->pid, a[0], &u, sizeof(u));
-                pt_reply_result(c, r);
+                /* validated right before the write (pt_fs_copy_out) */
+                pt_reply_result(c, pt_fs_copy_out(c, a[0], &u, sizeof(u)));
                 return;
         }
         case PT_SYS_ROW_SYSINFO: {
@@ -80,11 +77,7 @@ void pt_handle_sys(struct pt_call *c)
                         si.totalswap = si.freeswap = si.totalhigh = si.freehigh = 0;
                 }
                 si.procs = 0; /* the host's process count is no business of the worker's */
-                if (pt_call_valid(c) < 0) {
-                        pt_reply_error(c, ENOENT);
-                        return;
-                }
-                pt_reply_result(c, pt_target_write(c->req->pid, a[0], &si, sizeof(si)));
+                pt_reply_result(c, pt_fs_copy_out(c, a[0], &si, sizeof(si)));
                 return;
         }
         case PT_SYS_ROW_GETPRIORITY:
