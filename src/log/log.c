@@ -77,7 +77,7 @@ bool pt_log_wants_calls(const struct pt_log *log)
         return log && log->verbose;
 }
 
-static void write_all(int fd, const char *p, size_t n)
+static void write_raw(int fd, const char *p, size_t n)
 {
         while (n > 0) {
                 ssize_t w = write(fd, p, n);
@@ -89,6 +89,24 @@ static void write_all(int fd, const char *p, size_t n)
                 p += w;
                 n -= (size_t)w;
         }
+}
+
+/* Everything podtrace writes goes through here, in one write(2) (lines do not interleave):
+ * bytes the worker chose (paths, names) are escaped where they are formatted, and this makes
+ * sure no control byte reaches the terminal whatever the format did. */
+static void write_all(int fd, const char *p, size_t n)
+{
+        char stack[4 * 4096];
+        size_t size = 4 * n + 8;
+        char *buf = size <= sizeof(stack) ? stack : malloc(size);
+        if (!buf) {
+                write_raw(fd, "podtrace: (a line was lost: out of memory)\n", 44);
+                return;
+        }
+        size_t m = pt_text_terminal_safe(p, n, buf, size);
+        write_raw(fd, buf, m);
+        if (buf != stack)
+                free(buf);
 }
 
 static void text_line(struct pt_buf *b, const struct pt_call *c)
@@ -270,27 +288,6 @@ void pt_log_summary(struct pt_log *log)
         free(text);
 }
 
-/* A value as one shell word. */
-static void shell_word(struct pt_buf *b, const char *s)
-{
-        bool plain = *s != '\0';
-        for (const char *p = s; *p; p++)
-                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@%*[]", *p))
-                        plain = false;
-        if (plain) {
-                pt_buf_printf(b, "%s", s);
-                return;
-        }
-        pt_buf_printf(b, "'");
-        for (const char *p = s; *p; p++) {
-                if (*p == '\'')
-                        pt_buf_printf(b, "'\\''");
-                else
-                        pt_buf_printf(b, "%c", *p);
-        }
-        pt_buf_printf(b, "'");
-}
-
 /* "pipe:[12]", "uts:[4026…]", "/memfd:x (deleted)": objects without a path a rule could name. */
 static bool not_nameable(enum pt_perm perm, const char *value)
 {
@@ -314,7 +311,7 @@ static void notice_fix(struct pt_buf *b, const struct pt_decision *d, const char
                 pt_buf_printf(b, "it is not a file a rule can name");
         else {
                 pt_buf_printf(b, "to allow it, run again with --allow-%s=", perm);
-                shell_word(b, value);
+                pt_buf_shell_word(b, value);
         }
 }
 
@@ -344,11 +341,13 @@ void pt_log_notice(struct pt_log *log, const struct pt_decision *d, const char *
 
 void pt_log_denied(struct pt_log *log, const struct pt_call *c)
 {
-        char comm[32], who[96];
+        char comm[32], who[160];
         if (!log || log->quiet)
                 return;
         pt_target_comm(c->req->pid, comm, sizeof(comm));
-        snprintf(who, sizeof(who), "%s[%d] %s", comm, c->ids.tid, c->row->name);
+        struct pt_buf b = { who, 0, sizeof(who) };
+        pt_buf_printable(&b, comm); /* the worker names itself (prctl PR_SET_NAME) */
+        pt_buf_printf(&b, "[%d] %s", c->ids.tid, c->row->name);
         pt_log_notice(log, &c->dec, c->value, who, c->fix);
 }
 

@@ -46,6 +46,81 @@ void pt_buf_quoted(struct pt_buf *b, const char *s, bool json)
         pt_buf_printf(b, "\"");
 }
 
+size_t pt_text_terminal_safe(const char *in, size_t n, char *out, size_t size)
+{
+        static const char hex[] = "0123456789abcdef";
+        const unsigned char *p = (const unsigned char *)in;
+        size_t o = 0;
+        for (size_t i = 0; i < n && o + 5 < size; i++) {
+                unsigned char c = p[i];
+                /* C0 controls but newline and tab, DEL, and the two-byte UTF-8 form of the C1
+                 * controls (U+0080..U+009F: CSI and friends to some terminals) */
+                bool c1 = c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f;
+                if (c1 && o + 7 < size) {
+                        /* \u0080 form: also a valid escape inside a JSON line's strings */
+                        c = p[++i];
+                        memcpy(out + o, "\\u00", 4);
+                        o += 4;
+                        out[o++] = hex[c >> 4];
+                        out[o++] = hex[c & 15];
+                } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || c1) {
+                        /* never inside JSON (cJSON escapes these): only text formats get here */
+                        out[o++] = '\\';
+                        out[o++] = 'x';
+                        out[o++] = hex[c >> 4];
+                        out[o++] = hex[c & 15];
+                } else {
+                        out[o++] = (char)c;
+                }
+        }
+        return o;
+}
+
+void pt_buf_shell_word(struct pt_buf *b, const char *s)
+{
+        bool plain = *s != '\0', printable = true;
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@%*[]", *p))
+                        plain = false;
+                if (*p < 0x20 || *p >= 0x7f)
+                        printable = false;
+        }
+        if (plain) {
+                pt_buf_printf(b, "%s", s);
+        } else if (printable) {
+                pt_buf_printf(b, "'");
+                for (const char *p = s; *p; p++) {
+                        if (*p == '\'')
+                                pt_buf_printf(b, "'\\''");
+                        else
+                                pt_buf_printf(b, "%c", *p);
+                }
+                pt_buf_printf(b, "'");
+        } else {
+                /* bash's $'...': every byte comes back exactly, and none reaches the terminal raw */
+                pt_buf_printf(b, "$'");
+                for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+                        if (*p == '\'' || *p == '\\')
+                                pt_buf_printf(b, "\\%c", *p);
+                        else if (*p < 0x20 || *p >= 0x7f)
+                                pt_buf_printf(b, "\\x%02x", *p);
+                        else
+                                pt_buf_printf(b, "%c", *p);
+                }
+                pt_buf_printf(b, "'");
+        }
+}
+
+void pt_buf_printable(struct pt_buf *b, const char *s)
+{
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+                if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+                        pt_buf_printf(b, "\\x%02x", *p);
+                else
+                        pt_buf_printf(b, "%c", *p);
+        }
+}
+
 struct flag_name {
         unsigned long v;
         const char *name;

@@ -340,7 +340,9 @@ struct pt_bt_request *pt_backtrace_begin(struct pt_backtrace *bt, const struct p
                 return NULL;
         char comm[32];
         pt_target_comm(c->req->pid, comm, sizeof(comm));
-        snprintf(r->who, sizeof(r->who), "%s[%d]", comm, c->ids.tid);
+        struct pt_buf who = { r->who, 0, sizeof(r->who) };
+        pt_buf_printable(&who, comm);
+        pt_buf_printf(&who, "[%d]", c->ids.tid);
         r->tid = (pid_t)c->req->pid;
         r->nstid = c->ids.tid;
         r->to_log = to_log;
@@ -396,12 +398,17 @@ static void text_block(struct pt_buf *b, const char *prefix, const struct pt_cal
         for (int i = 0; i < s->nframes; i++) {
                 const struct pt_stack_frame *f = &s->frames[i];
                 pt_buf_printf(b, "%s  #%-2d 0x%016llx ", prefix, i, (unsigned long long)f->pc);
-                if (f->func[0])
-                        pt_buf_printf(b, "%s+0x%llx (%s)\n", f->func, (unsigned long long)f->off,
-                                      f->object[0] ? f->object : "?");
-                else
-                        pt_buf_printf(b, "?? (%s+0x%llx)\n", f->object[0] ? f->object : "?",
-                                      (unsigned long long)f->obj_off);
+                /* names and paths come from the worker's files: escaped like every such byte */
+                if (f->func[0]) {
+                        pt_buf_printable(b, f->func);
+                        pt_buf_printf(b, "+0x%llx (", (unsigned long long)f->off);
+                        pt_buf_printable(b, f->object[0] ? f->object : "?");
+                        pt_buf_printf(b, ")\n");
+                } else {
+                        pt_buf_printf(b, "?? (");
+                        pt_buf_printable(b, f->object[0] ? f->object : "?");
+                        pt_buf_printf(b, "+0x%llx)\n", (unsigned long long)f->obj_off);
+                }
         }
         if (s->native_note[0])
                 pt_buf_printf(b, "%s  (%s)\n", prefix, s->native_note);
@@ -414,7 +421,9 @@ static void text_block(struct pt_buf *b, const char *prefix, const struct pt_cal
                                 pt_buf_printf(b, ", line %d", s->py[i].line);
                         else
                                 pt_buf_printf(b, ", line ?");
-                        pt_buf_printf(b, ", in %s\n", s->py[i].func);
+                        pt_buf_printf(b, ", in ");
+                        pt_buf_printable(b, s->py[i].func);
+                        pt_buf_printf(b, "\n");
                 }
         }
         if (s->py_note[0])

@@ -18,6 +18,7 @@
 
 #include "handlers/exec_handlers.h"
 #include "log/log.h"
+#include "log/render.h"
 #include "supervisor/target.h"
 #include "util/cleanup.h"
 #include "supervisor/exec_check.h"
@@ -141,9 +142,12 @@ kill:;
         struct pt_nsids ids = { pid, pid };
         pt_target_nsids(pid, &ids); /* the pid as the sandbox numbers it, like every notice */
         kill(pid, SIGKILL);
+        char shown[PATH_MAX + 64];
+        struct pt_buf b = { shown, 0, sizeof(shown) };
+        pt_buf_quoted(&b, n > 0 ? exe : "?", false); /* the worker names its files */
         pt_log_message(sv->log,
-                       "killed process %d: it became \"%s\", which the run permission does not allow "
+                       "killed process %d: it became %s, which the run permission does not allow "
                        "(the program changed after it was checked, or it was not a file)",
-                       ids.tid, n > 0 ? exe : "?");
+                       ids.tid, shown);
         return false;
 }

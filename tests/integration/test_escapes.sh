@@ -48,8 +48,12 @@ canary_run() { # canary_run FILE CMD...: in a new session; the canary shares the
     local f=$1
     shift
     rm -f "$f"
-    setsid -w bash -c '(sleep 1; echo alive >"$0") & "$@"; echo "rc=$?" >"$0.rc"; sleep 1.5' "$f" "$@" \
-        >"$f.out" 2>&1
+    # a regression can stop the whole session (SIGSTOP to the group): the outer timeout ends
+    # the wait, then everything left in that session is killed
+    timeout -s KILL 15 setsid -w bash -c 'echo $$ >"$0.sid"; (sleep 1; echo alive >"$0") & "$@"; echo "rc=$?" >"$0.rc"; sleep 1.5' \
+        "$f" "$@" >"$f.out" 2>&1
+    [ -s "$f.sid" ] && pkill -KILL -s "$(cat "$f.sid")" 2>/dev/null
+    return 0
 }
 for m in pgrp stop session all; do
     if [ $NATIVE_OK = 1 ]; then
